@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { simulate } from '../../engine/simulator.js';
+import { buildResult } from '../../metrics/results.js';
+import { renderRunTable, useColor } from '../../report/table.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { emit } from '../output.js';
+import { formatOption, requestsOption, seedOption } from '../options.js';
+
+interface RunFlags {
+  seed?: number;
+  requests?: number;
+  format: 'table' | 'json';
+  out?: string;
+}
+
+/** `harness-sim run FILE`: simulate one scenario and report its figures. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('simulate a scenario and print its results')
+    .argument('<file>', 'scenario YAML file')
+    .option('--seed <n>', 'override the scenario seed', seedOption)
+    .option('--requests <n>', 'simulate only the first N requests (e.g. 100K) at the scenario arrival rate', requestsOption)
+    .option('--format <format>', 'table or json', formatOption(['table', 'json'] as const), 'table')
+    .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
+    .action((file: string, flags: RunFlags) => {
+      const { scenario } = loadScenarioFile(file);
+      const output = simulate(scenario, { seed: flags.seed, requests: flags.requests });
+      const result = buildResult(scenario.name, output);
+      const text =
+        flags.format === 'json'
+          ? JSON.stringify(result, null, 2)
+          : renderRunTable(result, !flags.out && useColor(process.stdout));
+      emit(text, flags.out);
+    });
+}

@@ -1,0 +1,28 @@
+import { parseCount } from '../scenario/units.js';
+import { UsageError } from './errors.js';
+
+/** Parses `--requests 1M` style volumes. */
+export function requestsOption(value: string): number {
+  try {
+    const n = parseCount(value);
+    if (n < 1) throw new Error('must be at least 1');
+    return n;
+  } catch (error) {
+    throw new UsageError(`--requests: ${(error as Error).message}`);
+  }
+}
+
+/** Parses `--seed 42`. */
+export function seedOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${value}"`);
+  return n;
+}
+
+/** Checks a `--format` value against the allowed set. */
+export function formatOption<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!allowed.includes(value as T)) throw new UsageError(`--format: expected one of ${allowed.join(', ')}, got "${value}"`);
+    return value as T;
+  };
+}

@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerRun } from './commands/run.js';
+
+/** Builds the root command; each subcommand registers itself from its own file. */
+export function buildProgram(): Command {
+  const program = new Command('harness-sim')
+    .description('Simulate the harness around an LLM agent: retries, breakers, rate budgets, scope, routing, caching.')
+    .version('0.1.0')
+    .option('--debug', 'print stack traces for internal errors')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerRun(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}

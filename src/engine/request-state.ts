@@ -1,0 +1,70 @@
+/**
+ * The mutable state of one user request while it is in the system. Objects are pooled
+ * and reused by slot, so a 10M-request run allocates only as many as are ever in flight
+ * at once. `generation` goes up whenever pending events for the slot become stale.
+ */
+export class RequestState {
+  generation = 0;
+  /** Global request number (0-based), the key for keyed random draws. */
+  index = 0;
+  arrivalMs = 0;
+  tenant = 0;
+  difficulty = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  /** Ordered model ids to try: the routed model first, then fallbacks. */
+  targets: readonly number[] = [];
+  targetPosition = 0;
+  /** Attempts made on the current target. */
+  attempt = 0;
+  previousDelayMs = 0;
+  /** Outcome of the call in flight, decided when it started. */
+  callOutcome = 0;
+  callLatencyMs = 0;
+  callRetryAfterMs = 0;
+  billedTokens = 0;
+  usefulTokens = 0;
+  costUsd = 0;
+
+  constructor(readonly slot: number) {}
+
+  /** Clears per-request fields for reuse (generation is kept and bumped by the pool). */
+  reset(): void {
+    this.targets = [];
+    this.targetPosition = 0;
+    this.attempt = 0;
+    this.previousDelayMs = 0;
+    this.billedTokens = 0;
+    this.usefulTokens = 0;
+    this.costUsd = 0;
+  }
+}
+
+/** A free-list pool of request states addressed by slot number. */
+export class RequestPool {
+  private readonly states: RequestState[] = [];
+  private readonly free: number[] = [];
+
+  acquire(): RequestState {
+    const slot = this.free.pop();
+    if (slot !== undefined) return this.states[slot]!;
+    const state = new RequestState(this.states.length);
+    this.states.push(state);
+    return state;
+  }
+
+  release(state: RequestState): void {
+    state.generation++;
+    state.reset();
+    this.free.push(state.slot);
+  }
+
+  get(slot: number): RequestState {
+    return this.states[slot]!;
+  }
+
+  /** Peak number of requests in flight at once. */
+  get capacity(): number {
+    return this.states.length;
+  }
+}

@@ -1,0 +1,98 @@
+import { LatencyHistogram } from './latency-histogram.js';
+
+/** How a user request ended. Exactly one per request. */
+export const RequestOutcome = {
+  Success: 0,
+  /** The user saw an error: every attempt and fallback failed. */
+  Failed: 1,
+  /** Refused by admission control (rate limit, backpressure, token budget): fast, costs nothing upstream. */
+  Rejected: 2,
+  /** A tool call outside the agent's scope was refused and escalated. */
+  Refused: 3,
+} as const;
+export type RequestOutcome = (typeof RequestOutcome)[keyof typeof RequestOutcome];
+
+/** Calls, failures, cost and call latency for one upstream target or one group of requests. */
+export class GroupStats {
+  calls = 0;
+  failures = 0;
+  costUsd = 0;
+  tokens = 0;
+  readonly latency = new LatencyHistogram();
+  constructor(readonly name: string) {}
+}
+
+/**
+ * Streaming counters for one run. Everything is a running total or a histogram, so
+ * memory does not grow with the number of requests.
+ */
+export class MetricsCollector {
+  requests = 0;
+  successes = 0;
+  failures = 0;
+  rejected = 0;
+  refused = 0;
+  /** Calls that reached a model (first attempts, retries, fallbacks, classifier calls). */
+  modelCalls = 0;
+  toolCalls = 0;
+  retries = 0;
+  fallbacks = 0;
+  billedTokens = 0;
+  wastedTokens = 0;
+  costUsd = 0;
+  readonly latency = new LatencyHistogram();
+  readonly byModel: GroupStats[];
+  readonly byTenant: GroupStats[];
+
+  constructor(modelNames: readonly string[], tenantNames: readonly string[]) {
+    this.byModel = modelNames.map((n) => new GroupStats(n));
+    this.byTenant = tenantNames.map((n) => new GroupStats(n));
+  }
+
+  /** One upstream model call finished. */
+  recordModelCall(model: number, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
+    this.modelCalls++;
+    const stats = this.byModel[model]!;
+    stats.calls++;
+    if (failed) stats.failures++;
+    stats.tokens += tokens;
+    stats.costUsd += costUsd;
+    stats.latency.record(latencyMs);
+  }
+
+  /** One user request ended. `usefulTokens` are those billed on the calls that produced the answer. */
+  recordRequest(
+    tenant: number,
+    outcome: RequestOutcome,
+    latencyMs: number,
+    billedTokens: number,
+    usefulTokens: number,
+    costUsd: number,
+  ): void {
+    this.requests++;
+    switch (outcome) {
+      case RequestOutcome.Success:
+        this.successes++;
+        break;
+      case RequestOutcome.Failed:
+        this.failures++;
+        break;
+      case RequestOutcome.Rejected:
+        this.rejected++;
+        break;
+      case RequestOutcome.Refused:
+        this.refused++;
+        break;
+    }
+    this.billedTokens += billedTokens;
+    this.wastedTokens += billedTokens - usefulTokens;
+    this.costUsd += costUsd;
+    this.latency.record(latencyMs);
+    const group = this.byTenant[tenant]!;
+    group.calls++;
+    if (outcome === RequestOutcome.Failed || outcome === RequestOutcome.Rejected) group.failures++;
+    group.costUsd += costUsd;
+    group.tokens += billedTokens;
+    group.latency.record(latencyMs);
+  }
+}

@@ -1,0 +1,109 @@
+import type { RunOutput } from '../engine/simulator.js';
+import type { GroupStats } from './collector.js';
+
+/** Thirty days in ms: the "month" every monthly figure is scaled to. */
+export const MONTH_MS = 30 * 24 * 3600 * 1000;
+
+/** Latency summary in milliseconds. */
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+}
+
+/** Per-target or per-group breakdown row. */
+export interface Breakdown {
+  calls: number;
+  failures: number;
+  failureRate: number;
+  costUsd: number;
+  monthlyCostUsd: number;
+  p95Ms: number;
+}
+
+/** The JSON contract of `harness-sim run --format json`. Names are stable; fields may be added. */
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  requests: number;
+  simulatedMs: number;
+  metrics: {
+    visibleFailureRate: number;
+    latencyMs: LatencySummary;
+    loadMultiplier: number;
+    upstreamCalls: number;
+    monthlyCostUsd: number;
+    wastedTokens: number;
+    successRate: number;
+    rejectedRate: number;
+    refusalRate: number;
+    retries: number;
+    retryBudgetDenied: number;
+    fallbacks: number;
+    costUsd: number;
+    billedTokens: number;
+    wastedTokenRate: number;
+  };
+  byModel: Record<string, Breakdown>;
+  byTenant: Record<string, Breakdown>;
+}
+
+/** Turns a run's counters into the reported figures, scaling money to a 30-day month. */
+export function buildResult(name: string, run: RunOutput): RunResult {
+  const m = run.metrics;
+  const n = Math.max(1, m.requests);
+  const monthly = run.horizonMs > 0 ? MONTH_MS / run.horizonMs : 0;
+  return {
+    scenario: name,
+    seed: run.seed,
+    requests: m.requests,
+    simulatedMs: round(run.endMs, 3),
+    metrics: {
+      visibleFailureRate: round((m.failures + m.rejected) / n),
+      latencyMs: {
+        p50: round(m.latency.percentileMs(50), 3),
+        p95: round(m.latency.percentileMs(95), 3),
+        p99: round(m.latency.percentileMs(99), 3),
+        mean: round(m.latency.meanMs, 3),
+      },
+      loadMultiplier: round(m.modelCalls / n),
+      upstreamCalls: m.modelCalls,
+      monthlyCostUsd: round(m.costUsd * monthly, 2),
+      wastedTokens: m.wastedTokens,
+      successRate: round(m.successes / n),
+      rejectedRate: round(m.rejected / n),
+      refusalRate: round(m.refused / n),
+      retries: m.retries,
+      retryBudgetDenied: run.retryBudgetDenied,
+      fallbacks: m.fallbacks,
+      costUsd: round(m.costUsd, 4),
+      billedTokens: m.billedTokens,
+      wastedTokenRate: round(m.billedTokens > 0 ? m.wastedTokens / m.billedTokens : 0),
+    },
+    byModel: breakdowns(m.byModel, monthly),
+    byTenant: breakdowns(m.byTenant, monthly),
+  };
+}
+
+function breakdowns(groups: readonly GroupStats[], monthly: number): Record<string, Breakdown> {
+  const out: Record<string, Breakdown> = {};
+  for (const g of groups) {
+    out[g.name] = {
+      calls: g.calls,
+      failures: g.failures,
+      failureRate: round(g.calls > 0 ? g.failures / g.calls : 0),
+      costUsd: round(g.costUsd, 4),
+      monthlyCostUsd: round(g.costUsd * monthly, 2),
+      p95Ms: round(g.latency.percentileMs(95), 3),
+    };
+  }
+  return out;
+}
+
+/** Rounds to `digits` significant decimals so JSON is stable and readable (8 by default). */
+export function round(value: number, digits = 8): number {
+  if (!Number.isFinite(value)) return value;
+  const f = Math.pow(10, digits);
+  return Math.round(value * f) / f;
+}

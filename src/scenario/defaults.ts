@@ -1,0 +1,51 @@
+/**
+ * Every default value of the scenario language, in one place and in the form a user
+ * would write it. The schema applies these under whatever the file gives, so
+ * `harness-sim explain` can show every value a run will use.
+ */
+export const DEFAULTS = {
+  seed: 42,
+  duration: '30d',
+  workload: {
+    requests: '10M',
+    arrival: 'poisson',
+    tenants: { default: 1 },
+    tokens: {
+      input: { dist: 'lognormal', p50: 1200, p95: 6000 },
+      output: { dist: 'lognormal', p50: 300, p95: 1500 },
+    },
+    difficulty: { trivial: 0.5, standard: 0.4, complex: 0.1 },
+  },
+  model: {
+    latency: { dist: 'lognormal', p50: '800ms', p95: '2500ms' },
+    errors: {
+      rate: 0,
+      mix: { '429': 0.6, '503': 0.3, timeout: 0.1, '400': 0 },
+      /** How long a call that times out takes before the client sees the timeout. */
+      timeoutAfter: '30s',
+      /** How long a 429 / 503 / 400 takes to come back. */
+      latency: { dist: 'constant', value: '50ms' },
+      /** The retry-after a 429 carries (Anthropic sends one in seconds). */
+      retryAfter: '1s',
+    },
+    price: { input: 3, output: 15 },
+  },
+  tool: {
+    latency: { dist: 'lognormal', p50: '150ms', p95: '600ms' },
+    errors: { rate: 0, mix: { '429': 0, '503': 0.7, timeout: 0.3, '400': 0 }, timeoutAfter: '10s', latency: { dist: 'constant', value: '20ms' }, retryAfter: '1s' },
+    price: { input: 0, output: 0 },
+  },
+  layers: {
+    retry: {
+      enabled: true,
+      maxAttempts: 3,
+      baseDelay: '250ms',
+      multiplier: 4,
+      maxDelay: '4s',
+      jitter: 'full',
+      retryOn: ['429', '503', 'timeout'],
+      honorRetryAfter: true,
+    },
+    retryBudget: { ratio: 0.2, minRetriesPerSec: 1, window: '10s' },
+  },
+} as const;

@@ -1,0 +1,36 @@
+/** One problem in a scenario, positioned in its file. */
+export interface ScenarioIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Dotted key path, e.g. `layers.retry.maxAttempts`; empty for the whole file. */
+  key: string;
+  message: string;
+}
+
+/**
+ * Bad input: every problem found in a scenario, reported at once. The CLI prints one
+ * line per issue and exits 2; nothing else is written.
+ */
+export class ScenarioError extends Error {
+  constructor(readonly issues: ScenarioIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+/** `file:line:col key: message`, the shape compilers use so editors can jump to it. */
+export function formatIssue(issue: ScenarioIssue): string {
+  const where = issue.line !== undefined ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
+  return issue.key ? `${where} ${issue.key}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** Joins a key path the way users write it: `upstream.incidents[0].target`. */
+export function dottedKey(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount, UnitError } from './units.js';
+
+/**
+ * zod field types for values written with units. Each accepts what YAML gives (a number
+ * or a string), parses it with the one unit module, and reports a unit error as a zod
+ * issue so it gets the file, line and key like any other error.
+ */
+function unitField(parse: (value: unknown) => number, description: string) {
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        if (!(error instanceof UnitError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    })
+    .meta({ anyOf: [{ type: 'number' }, { type: 'string' }], description });
+}
+
+/** A duration in milliseconds: `250ms`, `4s`, `2m`, `1h`, `30d`. */
+export const durationMs = () => unitField((v) => parseDurationMs(v), 'a duration: 250ms, 4s, 2m, 1h, 30d');
+/** A duration that may be zero. */
+export const durationOrZeroMs = () =>
+  unitField((v) => parseDurationMs(v, { allowZero: true }), 'a duration (0 allowed): 0, 250ms, 4s');
+/** A fraction in [0, 1]: `0.04` or `4%`. */
+export const rate = () => unitField(parseRate, 'a rate: 0.04 or 4%');
+/** Dollars: `$3`, `3`, `$40,000`. */
+export const moneyUsd = () => unitField(parseMoneyUsd, 'dollars: $3, 3.75, $40K');
+/** A token count: `1500`, `8K`, `1.2M`. */
+export const tokenCount = () => unitField(parseTokenCount, 'a token count: 1500, 8K, 1.2M');
+/** A volume: `10M`, `250K`, `1e6`. */
+export const count = () => unitField(parseCount, 'a count: 10M, 250K, 1e6');
+
+/** A positive number that is not NaN or Infinity. */
+export const positiveNumber = () => z.number().finite().positive();
+
+/** An integer in [min, max]: bounds keep hostile values like `maxAttempts: 1e9` out. */
+export const boundedInt = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** A distribution of durations or of token counts, by `dist` kind. */
+export function distribution(value: () => z.ZodType<number, unknown>) {
+  return z.discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('lognormal'), p50: value(), p95: value() }),
+    z.strictObject({ dist: z.literal('constant'), value: value() }),
+    z.strictObject({ dist: z.literal('exponential'), mean: value() }),
+    z.strictObject({ dist: z.literal('uniform'), min: value(), max: value() }),
+  ]);
+}
+
+/** Shares over named parts that must sum to 1 (tenants, difficulty mix, error mix). */
+export function shares<K extends string>(keys?: readonly K[]) {
+  const base = keys
+    ? z.strictObject(Object.fromEntries(keys.map((k) => [k, rate().optional()])) as unknown as Record<K, ReturnType<typeof rate>>)
+    : z.record(z.string(), rate());
+  return base.superRefine((value, ctx) => {
+    const total = Object.values(value as Record<string, number | undefined>).reduce<number>((s, v) => s + (v ?? 0), 0);
+    if (Math.abs(total - 1) > 1e-6) {
+      ctx.addIssue({ code: 'custom', message: `expected shares that sum to 1, got ${+total.toFixed(6)}` });
+    }
+  });
+}
