@@ -1,3 +1,11 @@
+/** Where a request is in the harness; events for other phases are stale. */
+export const Phase = {
+  Queued: 0,
+  Classifying: 1,
+  Model: 2,
+  Tool: 3,
+} as const;
+
 /**
  * The mutable state of one user request while it is in the system. Objects are pooled
  * and reused by slot, so a 10M-request run allocates only as many as are ever in flight
@@ -10,20 +18,37 @@ export class RequestState {
   arrivalMs = 0;
   tenant = 0;
   difficulty = 0;
+  /** The classifier's label (the true difficulty without one). */
+  label = 0;
   inputTokens = 0;
   outputTokens = 0;
+  /** Bit i set: the request calls tool i (in tool order). */
+  toolMask = 0;
+  /** Next tool to call. */
+  toolCursor = 0;
+  phase = 0;
+  /** Holds a backpressure slot that must be handed back when it ends. */
+  holdsSlot = false;
   /** Ordered model ids to try: the routed model first, then fallbacks. */
   targets: readonly number[] = [];
   targetPosition = 0;
+  /** The target of the call in flight (a model id, or models + tool index). */
+  target = 0;
   /** Attempts made on the current target. */
   attempt = 0;
+  /** Calls made to each target so far, summed: keys keyed draws apart across fallbacks. */
+  callSerial = 0;
   previousDelayMs = 0;
+  /** Breaker permit of the call in flight. */
+  permit = 0;
   /** Outcome of the call in flight, decided when it started. */
   callOutcome = 0;
   callLatencyMs = 0;
   callRetryAfterMs = 0;
   billedTokens = 0;
   usefulTokens = 0;
+  /** Tokens of the model answer currently held (useful only if the request succeeds). */
+  pendingUsefulTokens = 0;
   costUsd = 0;
 
   constructor(readonly slot: number) {}
@@ -33,10 +58,15 @@ export class RequestState {
     this.targets = [];
     this.targetPosition = 0;
     this.attempt = 0;
+    this.callSerial = 0;
     this.previousDelayMs = 0;
     this.billedTokens = 0;
     this.usefulTokens = 0;
+    this.pendingUsefulTokens = 0;
     this.costUsd = 0;
+    this.toolMask = 0;
+    this.toolCursor = 0;
+    this.holdsSlot = false;
   }
 }
 

@@ -71,6 +71,7 @@ export class ModelRouter {
   private readonly hasClassifier: boolean;
   /** Frozen target lists, indexed by label; returned as-is by {@link targets}. */
   private readonly targetsByLabel: ReadonlyArray<readonly number[]>;
+  private readonly chainByModel: ReadonlyArray<readonly number[]>;
   /** Next stronger model id in the fallback chain, indexed by model id; -1 if none. */
   private readonly strongerById: Int32Array;
   /** P(eval check fails), indexed by model id; 0 for unlisted models. */
@@ -129,15 +130,15 @@ export class ModelRouter {
     // Targets per label: tier model, then stronger ones in chain order, then
     // (optionally) weaker ones strongest first -- a weaker answer beats no answer
     // when every stronger model is rate-limited or down.
-    const tierNames = [o.tiers.trivial, o.tiers.standard, o.tiers.complex];
-    this.targetsByLabel = tierNames.map((name, label) => {
-      const first = resolve(name, `tiers.${DIFFICULTY_NAMES[label]}`);
+    this.chainByModel = models.map((_, first) => {
       const pos = chainPos[first]!;
       if (pos === -1) return Object.freeze([first]);
       const list = chain.slice(pos);
       if (o.fallbackDownward) list.push(...chain.slice(0, pos).reverse());
       return Object.freeze(list);
     });
+    const tierNames = [o.tiers.trivial, o.tiers.standard, o.tiers.complex];
+    this.targetsByLabel = tierNames.map((name, label) => this.chainByModel[resolve(name, `tiers.${DIFFICULTY_NAMES[label]}`)]!);
 
     // Quality fallback.
     this.failRateById = new Float64Array(models.length);
@@ -189,6 +190,14 @@ export class ModelRouter {
   failsQualityCheck(modelId: number): boolean {
     const rate = this.failRateById[modelId] ?? 0;
     return rate > 0 && this.random() < rate;
+  }
+
+  /**
+   * Model ids to try when starting from `modelId` (after a failed quality check moves a
+   * request up): the same ordering rule as `targets`. Same frozen array every call.
+   */
+  chainFrom(modelId: number): readonly number[] {
+    return this.chainByModel[modelId]!;
   }
 
   /** The next stronger model id in `fallback` (where a failed quality check retries), or -1. */

@@ -37,20 +37,39 @@ export class MetricsCollector {
   toolCalls = 0;
   retries = 0;
   fallbacks = 0;
+  qualityFallbacks = 0;
+  classifierCalls = 0;
+  /** Calls an open breaker refused before they reached the upstream. */
+  shortCircuited = 0;
+  cacheSavingsUsd = 0;
   billedTokens = 0;
   wastedTokens = 0;
   costUsd = 0;
   readonly latency = new LatencyHistogram();
   readonly byModel: GroupStats[];
   readonly byTenant: GroupStats[];
+  /** Requests by routed difficulty label (trivial, standard, complex): cost and quality per tier. */
+  readonly byTier: GroupStats[];
+  readonly byTool: GroupStats[];
 
-  constructor(modelNames: readonly string[], tenantNames: readonly string[]) {
+  constructor(modelNames: readonly string[], tenantNames: readonly string[], toolNames: readonly string[] = []) {
     this.byModel = modelNames.map((n) => new GroupStats(n));
     this.byTenant = tenantNames.map((n) => new GroupStats(n));
+    this.byTier = ['trivial', 'standard', 'complex'].map((n) => new GroupStats(n));
+    this.byTool = toolNames.map((n) => new GroupStats(n));
+  }
+
+  /** One tool call finished. */
+  recordToolCall(tool: number, failed: boolean, latencyMs: number): void {
+    this.toolCalls++;
+    const stats = this.byTool[tool]!;
+    stats.calls++;
+    if (failed) stats.failures++;
+    stats.latency.record(latencyMs);
   }
 
   /** One upstream model call finished. */
-  recordModelCall(model: number, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
+  recordModelCall(model: number, _label: number, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
     this.modelCalls++;
     const stats = this.byModel[model]!;
     stats.calls++;
@@ -63,6 +82,7 @@ export class MetricsCollector {
   /** One user request ended. `usefulTokens` are those billed on the calls that produced the answer. */
   recordRequest(
     tenant: number,
+    label: number,
     outcome: RequestOutcome,
     latencyMs: number,
     billedTokens: number,
@@ -88,11 +108,16 @@ export class MetricsCollector {
     this.wastedTokens += billedTokens - usefulTokens;
     this.costUsd += costUsd;
     this.latency.record(latencyMs);
-    const group = this.byTenant[tenant]!;
-    group.calls++;
-    if (outcome === RequestOutcome.Failed || outcome === RequestOutcome.Rejected) group.failures++;
-    group.costUsd += costUsd;
-    group.tokens += billedTokens;
-    group.latency.record(latencyMs);
+    const failed = outcome === RequestOutcome.Failed || outcome === RequestOutcome.Rejected;
+    recordGroup(this.byTenant[tenant]!, failed, latencyMs, billedTokens, costUsd);
+    recordGroup(this.byTier[label]!, failed, latencyMs, billedTokens, costUsd);
   }
+}
+
+function recordGroup(group: GroupStats, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
+  group.calls++;
+  if (failed) group.failures++;
+  group.costUsd += costUsd;
+  group.tokens += tokens;
+  group.latency.record(latencyMs);
 }

@@ -41,12 +41,24 @@ export interface RunResult {
     retries: number;
     retryBudgetDenied: number;
     fallbacks: number;
+    qualityFallbacks: number;
+    classifierCalls: number;
+    breakerTrips: number;
+    breakerReopens: number;
+    breakerOpenMs: number;
+    shortCircuited: number;
+    cacheHitRate: number;
+    cacheSavingsUsd: number;
+    monthlyCacheSavingsUsd: number;
+    toolCalls: number;
     costUsd: number;
     billedTokens: number;
     wastedTokenRate: number;
   };
   byModel: Record<string, Breakdown>;
   byTenant: Record<string, Breakdown>;
+  byTier: Record<string, Breakdown>;
+  byTool: Record<string, Breakdown>;
 }
 
 /** Turns a run's counters into the reported figures, scaling money to a 30-day month. */
@@ -75,14 +87,26 @@ export function buildResult(name: string, run: RunOutput): RunResult {
       rejectedRate: round(m.rejected / n),
       refusalRate: round(m.refused / n),
       retries: m.retries,
-      retryBudgetDenied: run.retryBudgetDenied,
+      retryBudgetDenied: run.layers.retryBudgetDenied,
       fallbacks: m.fallbacks,
+      qualityFallbacks: m.qualityFallbacks,
+      classifierCalls: m.classifierCalls,
+      breakerTrips: run.layers.breakerTrips,
+      breakerReopens: run.layers.breakerReopens,
+      breakerOpenMs: round(run.layers.breakerOpenMs, 3),
+      shortCircuited: m.shortCircuited,
+      cacheHitRate: round(run.layers.cacheHitRate),
+      cacheSavingsUsd: round(m.cacheSavingsUsd, 4),
+      monthlyCacheSavingsUsd: round(m.cacheSavingsUsd * monthly, 2),
+      toolCalls: m.toolCalls,
       costUsd: round(m.costUsd, 4),
       billedTokens: m.billedTokens,
       wastedTokenRate: round(m.billedTokens > 0 ? m.wastedTokens / m.billedTokens : 0),
     },
     byModel: breakdowns(m.byModel, monthly),
     byTenant: breakdowns(m.byTenant, monthly),
+    byTier: breakdowns(m.byTier.filter((t) => t.calls > 0), monthly),
+    byTool: breakdowns(m.byTool, monthly),
   };
 }
 

@@ -47,5 +47,21 @@ export const DEFAULTS = {
       honorRetryAfter: true,
     },
     retryBudget: { ratio: 0.2, minRetriesPerSec: 1, window: '10s' },
+    /** The seed essay's breaker: 60 s window, opens above 25%, 30 s cool-down, one probe. */
+    breaker: {
+      window: '60s',
+      minimumCalls: 20,
+      failureRateThreshold: 0.25,
+      cooldown: '30s',
+      halfOpenProbes: 1,
+      scope: 'per-target',
+      countAsFailure: ['429', '503', 'timeout'],
+    },
+    scope: { escalation: 'human-review' },
+    routing: {
+      classifierLatency: { dist: 'lognormal', p50: '200ms', p95: '600ms' },
+      classifierTokens: { input: 400, output: 5 },
+      fallbackOn: ['429', '503', 'timeout', 'open'],
+    },
   },
 } as const;

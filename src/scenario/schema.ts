@@ -56,6 +56,14 @@ const workloadSchema = z
       })
       .prefault({}),
     difficulty: shares(['trivial', 'standard', 'complex'] as const).prefault(DEFAULTS.workload.difficulty),
+    /** Probability that a request makes each tool call, in the order the calls happen. */
+    tools: z.record(z.string(), rate()).prefault({}).refine((t) => Object.keys(t).length <= 30, { message: 'expected at most 30 tools' }),
+    /** The prompt's prefix layers (system prompt, AGENTS.md, KB ...), sent before every request's own input. */
+    prompt: z
+      .strictObject({
+        prefix: z.array(z.strictObject({ name: z.string().min(1), tokens: tokenCount(), stable: z.boolean().prefault(true) })).prefault([]),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -78,9 +86,87 @@ const retrySchema = z.strictObject({
     .optional(),
 });
 
+const B = DEFAULTS.layers.breaker;
+const breakerSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  window: durationMs().prefault(B.window),
+  minimumCalls: boundedInt(1, 1_000_000).prefault(B.minimumCalls),
+  failureRateThreshold: rate()
+    .refine((r) => r > 0 && r < 1, { message: 'expected a rate above 0 and below 1' })
+    .prefault(B.failureRateThreshold),
+  cooldown: durationOrZeroMs().prefault(B.cooldown),
+  halfOpenProbes: boundedInt(1, 1000).prefault(B.halfOpenProbes),
+  scope: z.enum(['per-target', 'global']).prefault(B.scope),
+  countAsFailure: z.array(errorKind).prefault([...B.countAsFailure]),
+});
+
+const capacitySchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  perKey: z
+    .strictObject({
+      quotaRpm: z.number().finite().positive(),
+      shares: shares(),
+      unlisted: z.enum(['deny', 'share', 'allow']).prefault('deny'),
+    })
+    .optional(),
+  backpressure: z
+    .strictObject({
+      maxInFlight: boundedInt(1, 1_000_000),
+      maxDepth: boundedInt(0, 10_000_000),
+      maxWait: durationMs(),
+    })
+    .optional(),
+  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount() }).optional(),
+});
+
+const scopeSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  allow: z.array(z.string()),
+  escalation: z.string().min(1).prefault(DEFAULTS.layers.scope.escalation),
+});
+
+const routingSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  classifier: z
+    .strictObject({
+      model: z.string(),
+      accuracy: rate(),
+      latency: distribution(durationMs).prefault(DEFAULTS.layers.routing.classifierLatency),
+      tokens: z
+        .strictObject({
+          input: tokenCount().prefault(DEFAULTS.layers.routing.classifierTokens.input),
+          output: tokenCount().prefault(DEFAULTS.layers.routing.classifierTokens.output),
+        })
+        .prefault({}),
+    })
+    .optional(),
+  tiers: z.strictObject({ trivial: z.string(), standard: z.string(), complex: z.string() }).optional(),
+  fallback: z.array(z.string()).prefault([]),
+  fallbackOn: z.array(z.enum(['429', '503', 'timeout', '400', 'open'])).prefault([...DEFAULTS.layers.routing.fallbackOn]),
+  fallbackDownward: z.boolean().prefault(true),
+  qualityFallback: z.strictObject({ failRate: z.record(z.string(), rate()) }).optional(),
+});
+
+const cacheSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  preset: z.enum(['anthropic', 'openai']).prefault('anthropic'),
+  breakpoint: z.string().optional(),
+  ttl: durationMs().optional(),
+  writeMultiplier: z.number().finite().min(1).max(10).optional(),
+  readMultiplier: rate().optional(),
+  minCacheableTokens: tokenCount().optional(),
+  /** Whose prompts share a cache entry: every request on a model, or each tenant apart. */
+  key: z.enum(['shared', 'per-tenant']).prefault('shared'),
+});
+
 const layersSchema = z
   .strictObject({
     retry: retrySchema.optional(),
+    breaker: breakerSchema.optional(),
+    capacity: capacitySchema.optional(),
+    scope: scopeSchema.optional(),
+    routing: routingSchema.optional(),
+    cache: cacheSchema.optional(),
   })
   .prefault({});
 
@@ -96,6 +182,7 @@ export const scenarioSchema = z.strictObject({
       models: z.record(z.string(), targetSchema(DEFAULTS.model)).refine((m) => Object.keys(m).length > 0, {
         message: 'expected at least one model',
       }),
+      tools: z.record(z.string(), targetSchema(DEFAULTS.tool)).prefault({}),
       defaultModel: z.string().optional(),
       incidents: z.array(incidentSchema).prefault([]),
     })
@@ -111,6 +198,8 @@ export const scenarioSchema = z.strictObject({
       });
     }),
   layers: layersSchema,
+}).superRefine((scenario, ctx) => {
+  checkReferences(scenario, ctx);
 });
 
 /** A scenario as written in the file (before defaults and unit parsing). */
@@ -119,4 +208,49 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 export type TargetConfig = ParsedScenario['upstream']['models'][string];
 export type RetryConfig = z.output<typeof retrySchema>;
+export type BreakerConfig = z.output<typeof breakerSchema>;
+export type CapacityConfig = z.output<typeof capacitySchema>;
+export type RoutingConfig = z.output<typeof routingSchema>;
+export type CacheConfig = z.output<typeof cacheSchema>;
+export type ScopeConfig = z.output<typeof scopeSchema>;
 export type ErrorKind = z.output<typeof errorKind>;
+
+/** Cross-references: every model, tool and tenant a layer names must exist. */
+function checkReferences(
+  scenario: {
+    workload: { tenants: Record<string, number>; tools: Record<string, number>; prompt: { prefix: { name: string }[] } };
+    upstream: { models: Record<string, unknown> };
+    layers: {
+      routing?: { classifier?: { model: string }; tiers?: Record<string, string>; fallback: string[]; qualityFallback?: { failRate: Record<string, number> } };
+      scope?: { allow: string[] };
+      capacity?: { perKey?: { shares: Record<string, number> } };
+      cache?: { breakpoint?: string };
+    };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const models = Object.keys(scenario.upstream.models);
+  const expectModel = (name: string, path: (string | number)[]) => {
+    if (!models.includes(name)) ctx.addIssue({ code: 'custom', path, message: `expected one of the models (${models.join(', ')}), got "${name}"` });
+  };
+  const routing = scenario.layers.routing;
+  if (routing) {
+    if (routing.classifier) expectModel(routing.classifier.model, ['layers', 'routing', 'classifier', 'model']);
+    for (const [label, model] of Object.entries(routing.tiers ?? {})) expectModel(model, ['layers', 'routing', 'tiers', label]);
+    routing.fallback.forEach((model, i) => expectModel(model, ['layers', 'routing', 'fallback', i]));
+    for (const model of Object.keys(routing.qualityFallback?.failRate ?? {})) expectModel(model, ['layers', 'routing', 'qualityFallback', 'failRate', model]);
+  }
+  const tools = Object.keys(scenario.workload.tools);
+  scenario.layers.scope?.allow.forEach((tool, i) => {
+    if (!tools.includes(tool)) ctx.addIssue({ code: 'custom', path: ['layers', 'scope', 'allow', i], message: `expected one of workload.tools (${tools.join(', ') || 'none defined'}), got "${tool}"` });
+  });
+  const tenants = Object.keys(scenario.workload.tenants);
+  for (const key of Object.keys(scenario.layers.capacity?.perKey?.shares ?? {})) {
+    if (!tenants.includes(key)) ctx.addIssue({ code: 'custom', path: ['layers', 'capacity', 'perKey', 'shares', key], message: `expected one of workload.tenants (${tenants.join(', ')}), got "${key}"` });
+  }
+  const breakpoint = scenario.layers.cache?.breakpoint;
+  const layers = scenario.workload.prompt.prefix.map((l) => l.name);
+  if (breakpoint !== undefined && !layers.includes(breakpoint)) {
+    ctx.addIssue({ code: 'custom', path: ['layers', 'cache', 'breakpoint'], message: `expected one of workload.prompt.prefix names (${layers.join(', ') || 'none defined'}), got "${breakpoint}"` });
+  }
+}

@@ -46,19 +46,17 @@ const AMOUNT = String.raw`(?:\d{1,3}(?:,\d{3})+(?:\.${DIGITS})?|${NUMBER})`;
 const MAGNITUDE: Readonly<Record<string, number>> = { '': 1, k: 1e3, m: 1e6, b: 1e9 };
 
 /**
- * The value of the decimal `text` times `factor` times 10^`shift`, rounded once.
- * Scaling the integer digits first and letting the decimal parser apply the power of ten
- * makes `1.1s` exactly 1100 and `4%` exactly 0.04, where `1.1 * 1000` would not be.
+ * The value of the decimal `text` times the integer `factor` times 10^`shift`, rounded once.
+ * Multiplying the digits exactly (BigInt) and letting the decimal parser apply the power of
+ * ten makes `1.1s` exactly 1100 and `4%` exactly 0.04, where `1.1 * 1000` would not be.
  */
 function scaleDecimal(text: string, factor: number, shift = 0): number {
   const [mantissa = '', exponent = '0'] = text.replace(/[_,]/g, '').split(/[eE]/);
   const dot = mantissa.indexOf('.');
   const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
   const fractionDigits = dot < 0 ? 0 : mantissa.length - dot - 1;
-  const scaled = Number(digits) * factor; // exact while below 2^53
-  if (!Number.isFinite(scaled)) return scaled;
-  const [scaledMantissa, scaledExponent = '0'] = String(scaled).split('e');
-  return Number(`${scaledMantissa}e${Number(scaledExponent) + Number(exponent) - fractionDigits + shift}`);
+  const scaled = BigInt(digits) * BigInt(factor);
+  return Number(`${scaled}e${Number(exponent) - fractionDigits + shift}`);
 }
 
 /**
@@ -222,14 +220,14 @@ export function parseMoneyUsd(value: unknown): number {
 
 /**
  * Writes dollars for YAML: whole amounts with thousands commas (`$40,000`), cents with two
- * decimals (`$0.30`), anything finer in full. Throws a RangeError for negative or non-finite.
+ * decimals (`$0.30`), anything finer in full. Throws a RangeError outside what the parser reads.
  */
 export function formatMoneyUsd(usd: number): string {
-  if (!(usd >= 0 && Number.isFinite(usd))) throw new RangeError(`formatMoneyUsd needs a non-negative amount, got ${usd}`);
-  if (Number.isInteger(usd)) {
-    const whole = String(usd);
-    return `$${whole.includes('e') ? whole : whole.replace(/\B(?=(\d{3})+$)/g, ',')}`;
+  // The parser's ceiling: past 2^53 dollars, not even whole dollars are exact.
+  if (!(usd >= 0 && usd <= Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`formatMoneyUsd needs an amount in [0, ${Number.MAX_SAFE_INTEGER}], got ${usd}`);
   }
+  if (Number.isInteger(usd)) return `$${String(usd).replace(/\B(?=(\d{3})+$)/g, ',')}`;
   const cents = usd.toFixed(2);
   return `$${Number(cents) === usd ? cents : String(usd)}`;
 }

@@ -102,7 +102,7 @@ describe('TokenBucket', () => {
             fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 400 })),
             fc.integer({ min: 1, max: 3 }),
           ),
-          { minLength: 1, maxLength: 200 },
+          { minLength: 1, maxLength: 200, size: 'max' },
         ),
         (ratePerSec, burst, takes) => {
           const clock = fakeClock();

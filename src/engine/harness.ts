@@ -1,0 +1,161 @@
+import { Backpressure } from '../layers/backpressure.js';
+import { CircuitBreaker } from '../layers/breaker.js';
+import { KeyedRateLimiter } from '../layers/keyed-rate-limiter.js';
+import { PromptCache } from '../layers/prompt-cache.js';
+import { RetryBudget, RetryPolicy } from '../layers/retry.js';
+import { ModelRouter } from '../layers/router.js';
+import { BoundedScope } from '../layers/scope.js';
+import { TokenBucket } from '../layers/token-bucket.js';
+import type { Clock } from '../layers/types.js';
+import type { ParsedScenario } from '../scenario/schema.js';
+import { outcomeOf } from '../upstream/outcome.js';
+import type { RandomStreams } from './random.js';
+
+/**
+ * The enabled harness layers of one run, built from the scenario. A disabled layer is
+ * `null`, so the request flow reads "if this layer is on, ask it".
+ *
+ * The order a request meets them is fixed (see AGENTS.md):
+ * capacity (per-key limit -> token budget -> backpressure) -> routing (classifier, tier)
+ * -> per target: breaker -> call -> retry -> fallback -> quality fallback
+ * -> tools: scope -> tool breaker -> call -> retry.  The cache prices every model call.
+ */
+export interface Harness {
+  retry: RetryPolicy | null;
+  /** Retryable outcomes, indexed by `Outcome`. */
+  retryOn: boolean[];
+  retryBudget: RetryBudget | null;
+  /** One breaker per target id (models then tools), or one shared breaker for `scope: global`. */
+  breakers: CircuitBreaker[] | null;
+  /** Outcomes a breaker counts as failures, indexed by `Outcome`. */
+  breakerCounts: boolean[];
+  perKey: KeyedRateLimiter | null;
+  /** Tenant index -> key id in `perKey`. */
+  perKeyIds: Int32Array;
+  tokenBudget: TokenBucket | null;
+  backpressure: Backpressure | null;
+  backpressureMaxWaitMs: number;
+  router: ModelRouter | null;
+  /** Outcomes that move a call on to the next model, indexed by `Outcome`. */
+  fallbackOn: boolean[];
+  classifier: { modelId: number; inputTokens: number; outputTokens: number } | null;
+  scope: BoundedScope | null;
+  cache: PromptCache | null;
+  cachePerTenant: boolean;
+}
+
+/** Names of the things layers refer to, resolved to ids once. */
+export interface HarnessNames {
+  models: readonly string[];
+  tools: readonly string[];
+  tenants: readonly string[];
+}
+
+function outcomeFlags(kinds: readonly string[]): boolean[] {
+  const flags = [false, false, false, false, false, false];
+  for (const kind of kinds) flags[outcomeOf(kind)] = true;
+  return flags;
+}
+
+/** Builds the enabled layers with the simulator's clock and seeded streams. */
+export function buildHarness(scenario: ParsedScenario, clock: Clock, streams: RandomStreams, names: HarnessNames): Harness {
+  const { layers } = scenario;
+  const r = layers.retry?.enabled ? layers.retry : null;
+  const b = layers.breaker?.enabled ? layers.breaker : null;
+  const c = layers.capacity?.enabled ? layers.capacity : null;
+  const routing = layers.routing?.enabled ? layers.routing : null;
+  const s = layers.scope?.enabled ? layers.scope : null;
+  const cache = layers.cache?.enabled ? layers.cache : null;
+  const targetCount = names.models.length + names.tools.length;
+
+  let breakers: CircuitBreaker[] | null = null;
+  if (b) {
+    const make = () =>
+      new CircuitBreaker(clock, {
+        windowMs: b.window,
+        minimumCalls: b.minimumCalls,
+        failureRateThreshold: b.failureRateThreshold,
+        cooldownMs: b.cooldown,
+        halfOpenProbes: b.halfOpenProbes,
+      });
+    if (b.scope === 'global') {
+      const shared = make();
+      breakers = Array.from({ length: targetCount }, () => shared);
+    } else {
+      breakers = Array.from({ length: targetCount }, make);
+    }
+  }
+
+  let perKey: KeyedRateLimiter | null = null;
+  const perKeyIds = new Int32Array(names.tenants.length);
+  if (c?.perKey) {
+    const limits = KeyedRateLimiter.splitQuota(c.perKey.quotaRpm, c.perKey.shares);
+    const unlisted = c.perKey.unlisted;
+    const listedShare = Object.values(c.perKey.shares).reduce((x, y) => x + y, 0);
+    perKey = new KeyedRateLimiter(clock, {
+      limits,
+      unlisted,
+      sharedLimit: unlisted === 'share' ? { ratePerSec: (c.perKey.quotaRpm * Math.max(0.01, 1 - listedShare)) / 60, burst: Math.max(1, c.perKey.quotaRpm * Math.max(0.01, 1 - listedShare)) } : undefined,
+    });
+    names.tenants.forEach((tenant, i) => (perKeyIds[i] = perKey!.keyId(tenant)));
+  }
+
+  let router: ModelRouter | null = null;
+  let classifier: Harness['classifier'] = null;
+  if (routing) {
+    const defaultModel = scenario.upstream.defaultModel ?? names.models[0]!;
+    router = new ModelRouter(streams.stream('routing'), names.models, {
+      classifier: routing.classifier ? { accuracy: routing.classifier.accuracy, model: routing.classifier.model } : null,
+      tiers: routing.tiers ?? { trivial: defaultModel, standard: defaultModel, complex: defaultModel },
+      fallback: routing.fallback,
+      fallbackDownward: routing.fallbackDownward,
+      qualityFallback: routing.qualityFallback ?? null,
+    });
+    if (routing.classifier) {
+      classifier = {
+        modelId: names.models.indexOf(routing.classifier.model),
+        inputTokens: routing.classifier.tokens.input,
+        outputTokens: routing.classifier.tokens.output,
+      };
+    }
+  }
+
+  return {
+    retry: r
+      ? new RetryPolicy({
+          maxAttempts: r.maxAttempts,
+          baseDelayMs: r.baseDelay,
+          multiplier: r.multiplier,
+          maxDelayMs: Math.max(r.maxDelay, r.baseDelay),
+          jitter: r.jitter,
+          honorRetryAfter: r.honorRetryAfter,
+        })
+      : null,
+    retryOn: outcomeFlags(r?.retryOn ?? []),
+    retryBudget: r?.budget ? new RetryBudget(clock, { ratio: r.budget.ratio, minRetriesPerSec: r.budget.minRetriesPerSec, windowMs: r.budget.window }) : null,
+    breakers,
+    breakerCounts: outcomeFlags(b?.countAsFailure ?? []),
+    perKey,
+    perKeyIds,
+    tokenBudget: c?.tokenBudget ? TokenBucket.perMinute(clock, c.tokenBudget.tokensPerMinute) : null,
+    backpressure: c?.backpressure
+      ? new Backpressure(clock, { maxInFlight: c.backpressure.maxInFlight, maxDepth: c.backpressure.maxDepth, maxWaitMs: c.backpressure.maxWait })
+      : null,
+    backpressureMaxWaitMs: c?.backpressure?.maxWait ?? 0,
+    router,
+    fallbackOn: outcomeFlags(routing?.fallbackOn ?? []),
+    classifier,
+    scope: s ? new BoundedScope({ allow: s.allow, escalation: s.escalation, tools: names.tools }) : null,
+    cache: cache
+      ? new PromptCache(clock, scenario.workload.prompt.prefix, {
+          preset: cache.preset,
+          breakpoint: cache.breakpoint,
+          ttlMs: cache.ttl,
+          writeMultiplier: cache.writeMultiplier,
+          readMultiplier: cache.readMultiplier,
+          minCacheableTokens: cache.minCacheableTokens,
+        })
+      : null,
+    cachePerTenant: cache?.key === 'per-tenant',
+  };
+}
