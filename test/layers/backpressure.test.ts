@@ -207,6 +207,9 @@ describe('Backpressure', () => {
           };
           let nextId = 0;
           let handedOff = 0;
+          // Ids scattered over [0, 2^31 - 1) (a bijection, as 2^31 - 1 is prime), so the gate's
+          // id table sees large ids and hash collisions, not only 0, 1, 2, ...
+          const idOf = (n: number) => (n * 2_654_435_761) % 2_147_483_647;
           let inFlight = 0;
           const deliverDueDeadlines = () => {
             while (deadlines.length > 0 && deadlines[0]!.atMs <= clock.t) {
@@ -216,7 +219,7 @@ describe('Backpressure', () => {
 
           for (const step of ops) {
             if (step.kind === 'enter') {
-              const id = nextId++;
+              const id = idOf(nextId++);
               endings.set(id, []);
               const admission = gate.tryEnter(id);
               if (admission === Admission.Admitted) {
@@ -256,7 +259,7 @@ describe('Backpressure', () => {
             } else if (nextId > 0) {
               // The caller gives up early on one of the recent ids (e.g. the client
               // disconnected); recent, so that it is often still waiting.
-              cancel(nextId - 1 - (step.pick % Math.min(nextId, 32)));
+              cancel(idOf(nextId - 1 - (step.pick % Math.min(nextId, 32))));
             }
             expect(gate.inFlight).toBe(inFlight);
             expect(gate.inFlight).toBeLessThanOrEqual(maxInFlight);

@@ -1,0 +1,121 @@
+import { makeDistribution, type Distribution } from '../../../src/engine/distributions.js';
+import type { KeyedUniform, RandomStreams } from '../../../src/engine/random.js';
+import type { TargetConfig } from '../../../src/scenario/schema.js';
+import { cumulative, pick } from '../../../src/workload/workload.js';
+import { Outcome } from '../../../src/upstream/outcome.js';
+
+/** One incident: inside [startMs, endMs) the target's error rate is replaced. */
+export interface IncidentWindow {
+  startMs: number;
+  endMs: number;
+  errorRate: number;
+  /** Cumulative error mix for the window, or null to keep the target's own mix. */
+  mixCumulative: Float64Array | null;
+}
+
+/** The result of one upstream call, written into a caller-owned object. */
+export interface CallResult {
+  outcome: Outcome;
+  /** How long until the caller learns the outcome. */
+  latencyMs: number;
+  /** For a 429: how long the upstream asks the caller to wait; 0 otherwise. */
+  retryAfterMs: number;
+}
+
+/** A model or tool the harness calls, with its latency, errors and price. */
+export class Target {
+  readonly latency: Distribution;
+  readonly errorLatency: Distribution;
+  readonly errorRate: number;
+  readonly mixCumulative: Float64Array;
+  readonly timeoutAfterMs: number;
+  readonly retryAfterMs: number;
+  readonly inputPriceUsdPerMTok: number;
+  readonly outputPriceUsdPerMTok: number;
+  incidents: IncidentWindow[] = [];
+
+  constructor(readonly name: string, config: TargetConfig) {
+    this.latency = makeDistribution(config.latency);
+    this.errorLatency = makeDistribution(config.errors.latency);
+    this.errorRate = config.errors.rate;
+    const mix = config.errors.mix;
+    this.mixCumulative = cumulative([mix['429'] ?? 0, mix['503'] ?? 0, mix.timeout ?? 0, mix['400'] ?? 0]);
+    this.timeoutAfterMs = config.errors.timeoutAfter;
+    this.retryAfterMs = config.errors.retryAfter;
+    this.inputPriceUsdPerMTok = config.price.input;
+    this.outputPriceUsdPerMTok = config.price.output;
+  }
+}
+
+/**
+ * The independent-failure upstream: each call fails with the target's error rate (or an
+ * incident's, inside its window), independently of load. Draws are keyed by
+ * (request, target, attempt), so the same call fails the same way in every variant.
+ */
+export class Upstream {
+  private readonly failDraw: KeyedUniform;
+  private readonly kindDraw: KeyedUniform;
+  private readonly latencyDraw: KeyedUniform;
+
+  constructor(readonly targets: readonly Target[], streams: RandomStreams) {
+    this.failDraw = streams.keyed('upstream-fail');
+    this.kindDraw = streams.keyed('upstream-error-kind');
+    this.latencyDraw = streams.keyed('upstream-latency');
+  }
+
+  /** Index of the target named `name`, or -1. */
+  indexOf(name: string): number {
+    return this.targets.findIndex((t) => t.name === name);
+  }
+
+  /**
+   * Decides the outcome and latency of the `attempt`-th call of request `request` to
+   * target `targetId` started at `nowMs`.
+   */
+  call(targetId: number, request: number, attempt: number, nowMs: number, out: CallResult): void {
+    const target = this.targets[targetId]!;
+    let errorRate = target.errorRate;
+    let mix = target.mixCumulative;
+    const incidents = target.incidents;
+    for (let i = 0; i < incidents.length; i++) {
+      const w = incidents[i]!;
+      if (nowMs > w.startMs && nowMs < w.endMs) {
+        errorRate = w.errorRate;
+        if (w.mixCumulative) mix = w.mixCumulative;
+        break;
+      }
+    }
+    out.retryAfterMs = 0;
+    if (errorRate > 0 && this.failDraw.at(request, targetId, attempt) < errorRate) {
+      const outcome = (pick(mix, this.kindDraw.at(request, targetId, attempt)) + 1) as Outcome;
+      out.outcome = outcome;
+      if (outcome === Outcome.Timeout) {
+        out.latencyMs = target.timeoutAfterMs;
+      } else {
+        out.latencyMs = target.errorLatency.quantile(this.latencyDraw.at(request, targetId, attempt));
+        if (outcome === Outcome.RateLimited) out.retryAfterMs = target.retryAfterMs;
+      }
+      return;
+    }
+    out.outcome = Outcome.Success;
+    out.latencyMs = target.latency.quantile(this.latencyDraw.at(request, targetId, attempt));
+  }
+}
+
+/** Attaches the scenario's incident windows to their targets. */
+export function attachIncidents(
+  targets: readonly Target[],
+  incidents: readonly { target: string; at: number; for: number; errorRate: number; mix?: Record<string, number | undefined> }[],
+): void {
+  for (const incident of incidents) {
+    const target = targets.find((t) => t.name === incident.target);
+    if (!target) throw new RangeError(`incident names unknown target "${incident.target}"`);
+    const m = incident.mix;
+    target.incidents.push({
+      startMs: incident.at,
+      endMs: incident.at + incident.for,
+      errorRate: incident.errorRate,
+      mixCumulative: m ? cumulative([m['429'] ?? 0, m['503'] ?? 0, m.timeout ?? 0, m['400'] ?? 0]) : null,
+    });
+  }
+}
