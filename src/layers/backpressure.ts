@@ -41,7 +41,8 @@ const INITIAL_RING_CAPACITY = 16;
  * slot, queue while there is room, and reject at once when the queue is full, instead of
  * queueing without bound and turning an overload into unbounded latency.
  * Requests are integer ids chosen by the caller; the caller schedules `cancel(id)` at
- * enqueue + `maxWaitMs` for every queued id, and calls `release()` when an admitted request ends.
+ * enqueue + `maxWaitMs` for every queued id (a waiter that `release` dropped as too old is
+ * remembered until then), and calls `release()` when an admitted request ends.
  */
 export class Backpressure {
   readonly maxInFlight: number;
@@ -193,8 +194,9 @@ export class Backpressure {
     let capacity = this.ringIds.length;
     if (this.ringSize === capacity) {
       // Full ring: if at least half is dead entries, squeeze them out in place; otherwise
-      // double. Either way the O(capacity) work frees >= capacity/2 slots, so pushes stay
-      // amortised O(1), and since live entries <= maxDepth the capacity stays < 4 * maxDepth.
+      // double (dropping dead entries too). Either way the O(capacity) work frees at least
+      // capacity/2 slots, so pushes stay amortised O(1); and as doubling needs more than
+      // capacity/2 live entries, of which there are at most maxDepth, capacity stays < 4 * maxDepth.
       if (this.ringSize - this.waitingCount >= capacity >>> 1) this.compact();
       else this.grow();
       capacity = this.ringIds.length;
@@ -202,8 +204,8 @@ export class Backpressure {
     const slot = (this.ringHead + this.ringSize) & (capacity - 1);
     const seq = this.nextSeq;
     // Wraps within the non-negative int32 range so it never equals DROPPED_EXPIRED. A dead entry
-    // leaves the ring within about one ring capacity of pushes (compaction), far fewer than
-    // 2^31, so a wrapped seq never matches a stale entry.
+    // leaves the ring at the next compaction or growth, i.e. within one ring capacity
+    // (< 4 * maxDepth) of pushes, far fewer than 2^31, so a wrapped seq never meets a stale one.
     this.nextSeq = (seq + 1) & BACKPRESSURE_MAX_ID;
     this.ringIds[slot] = id;
     this.ringSeqs[slot] = seq;
@@ -228,7 +230,10 @@ export class Backpressure {
     this.ringSize = this.waitingCount;
   }
 
-  /** Doubles the ring (capacity stays a power of two for masking), unrolling it to start at 0. */
+  /**
+   * Doubles the ring (capacity stays a power of two for masking), copying only live entries,
+   * in order, to start at 0.
+   */
   private grow(): void {
     const oldIds = this.ringIds;
     const oldSeqs = this.ringSeqs;
@@ -237,13 +242,18 @@ export class Backpressure {
     this.ringIds = new Int32Array(oldIds.length * 2);
     this.ringSeqs = new Int32Array(oldIds.length * 2);
     this.ringEnqueuedMs = new Float64Array(oldIds.length * 2);
+    let write = 0;
     for (let i = 0; i < this.ringSize; i++) {
       const read = (this.ringHead + i) & mask;
-      this.ringIds[i] = oldIds[read]!;
-      this.ringSeqs[i] = oldSeqs[read]!;
-      this.ringEnqueuedMs[i] = oldEnqueuedMs[read]!;
+      const id = oldIds[read]!;
+      if (this.stateById.get(id) !== oldSeqs[read]) continue;
+      this.ringIds[write] = id;
+      this.ringSeqs[write] = oldSeqs[read]!;
+      this.ringEnqueuedMs[write] = oldEnqueuedMs[read]!;
+      write++;
     }
     this.ringHead = 0;
+    this.ringSize = write;
   }
 }
 

@@ -1,9 +1,22 @@
 import * as hdr from 'hdr-histogram-js';
 
+/** HDR layout at 3 significant digits: 2048 sub-buckets, half of them 2^10. */
+const SUB_BUCKET_HALF_MAGNITUDE = 10;
+const SUB_BUCKET_HALF_COUNT = 1 << SUB_BUCKET_HALF_MAGNITUDE;
+/** Values below 2^31 us (about 36 minutes) take the fast path; larger ones go straight to HDR. */
+const FAST_LIMIT_US = 2 ** 31;
+const FAST_SLOTS = (31 - SUB_BUCKET_HALF_MAGNITUDE + 1) * SUB_BUCKET_HALF_COUNT + SUB_BUCKET_HALF_COUNT;
+
 /**
  * Streaming latency percentiles: an HDR histogram at 3 significant digits, recorded in
- * microseconds, so memory stays flat however many requests run. The mean is kept
- * exactly from a running sum rather than read back from the buckets.
+ * microseconds, so memory stays flat however many requests run.
+ *
+ * Recording goes through a front buffer laid out exactly like HDR's counts array
+ * (the same bucket and sub-bucket for every value), indexed with integer bit operations
+ * instead of hdr-histogram-js's `Math.pow`/`Math.log2` per value (inlined for
+ * performance: it was 40% of a run's profile). The buffer is flushed into the HDR
+ * histogram before any query, so percentiles come from HDR itself, unchanged.
+ * The mean is kept exactly from a running sum.
  */
 export class LatencyHistogram {
   private readonly histogram = hdr.build({
@@ -14,13 +27,23 @@ export class LatencyHistogram {
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false,
   });
+  private readonly pending = new Float64Array(FAST_SLOTS);
+  private pendingCount = 0;
   private sumMs = 0;
   private n = 0;
 
   record(latencyMs: number): void {
-    this.histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+    const us = Math.round(latencyMs * 1000);
+    const value = us < 1 ? 1 : us;
     this.sumMs += latencyMs;
     this.n++;
+    if (value >= FAST_LIMIT_US) {
+      this.histogram.recordValue(value);
+      return;
+    }
+    const bucket = Math.max(0, 31 - Math.clz32(value) - SUB_BUCKET_HALF_MAGNITUDE);
+    this.pending[bucket * SUB_BUCKET_HALF_COUNT + (value >>> bucket)]! += 1;
+    this.pendingCount++;
   }
 
   get count(): number {
@@ -29,7 +52,9 @@ export class LatencyHistogram {
 
   /** The value at `percentile` (0-100) in milliseconds; 0 when empty. */
   percentileMs(percentile: number): number {
-    return this.n === 0 ? 0 : this.histogram.getValueAtPercentile(percentile) / 1000;
+    if (this.n === 0) return 0;
+    this.flush();
+    return this.histogram.getValueAtPercentile(percentile) / 1000;
   }
 
   get meanMs(): number {
@@ -37,6 +62,23 @@ export class LatencyHistogram {
   }
 
   get maxMs(): number {
-    return this.n === 0 ? 0 : this.histogram.maxValue / 1000;
+    if (this.n === 0) return 0;
+    this.flush();
+    return this.histogram.maxValue / 1000;
+  }
+
+  /** Moves buffered counts into the HDR histogram, each at the lowest value of its slot. */
+  private flush(): void {
+    if (this.pendingCount === 0) return;
+    const pending = this.pending;
+    for (let index = 0; index < pending.length; index++) {
+      const count = pending[index]!;
+      if (count === 0) continue;
+      const bucket = index < 2 * SUB_BUCKET_HALF_COUNT ? 0 : (index >>> SUB_BUCKET_HALF_MAGNITUDE) - 1;
+      const subBucket = index - bucket * SUB_BUCKET_HALF_COUNT;
+      this.histogram.recordValueWithCount(subBucket * 2 ** bucket, count);
+      pending[index] = 0;
+    }
+    this.pendingCount = 0;
   }
 }
