@@ -6,7 +6,10 @@ import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount,
  * or a string), parses it with the one unit module, and reports a unit error as a zod
  * issue so it gets the file, line and key like any other error.
  */
-function unitField(parse: (value: unknown) => number, description: string) {
+/** The unit a field is written in; `explain` reads it back to write values in human form. */
+export type UnitKind = 'duration' | 'rate' | 'money' | 'tokens' | 'count';
+
+function unitField(parse: (value: unknown) => number, unit: UnitKind, description: string) {
   return z
     .unknown()
     .transform((value, ctx) => {
@@ -18,37 +21,55 @@ function unitField(parse: (value: unknown) => number, description: string) {
         return z.NEVER;
       }
     })
-    .meta({ anyOf: [{ type: 'number' }, { type: 'string' }], description });
+    .meta({ anyOf: [{ type: 'number' }, { type: 'string' }], description, unit });
 }
 
 /** A duration in milliseconds: `250ms`, `4s`, `2m`, `1h`, `30d`. */
-export const durationMs = () => unitField((v) => parseDurationMs(v), 'a duration: 250ms, 4s, 2m, 1h, 30d');
+export const durationMs = () => unitField((v) => parseDurationMs(v), 'duration', 'a duration: 250ms, 4s, 2m, 1h, 30d');
 /** A duration that may be zero. */
 export const durationOrZeroMs = () =>
-  unitField((v) => parseDurationMs(v, { allowZero: true }), 'a duration (0 allowed): 0, 250ms, 4s');
+  unitField((v) => parseDurationMs(v, { allowZero: true }), 'duration', 'a duration (0 allowed): 0, 250ms, 4s');
 /** A fraction in [0, 1]: `0.04` or `4%`. */
-export const rate = () => unitField(parseRate, 'a rate: 0.04 or 4%');
+export const rate = () => unitField(parseRate, 'rate', 'a rate: 0.04 or 4%');
 /** Dollars: `$3`, `3`, `$40,000`. */
-export const moneyUsd = () => unitField(parseMoneyUsd, 'dollars: $3, 3.75, $40K');
+export const moneyUsd = () => unitField(parseMoneyUsd, 'money', 'dollars: $3, 3.75, $40K');
 /** A token count: `1500`, `8K`, `1.2M`. */
-export const tokenCount = () => unitField(parseTokenCount, 'a token count: 1500, 8K, 1.2M');
+export const tokenCount = () => unitField(parseTokenCount, 'tokens', 'a token count: 1500, 8K, 1.2M');
 /** A volume: `10M`, `250K`, `1e6`. */
-export const count = () => unitField(parseCount, 'a count: 10M, 250K, 1e6');
+export const count = () => unitField(parseCount, 'count', 'a count: 10M, 250K, 1e6');
 
 /** A positive number that is not NaN or Infinity. */
 export const positiveNumber = () => z.number().finite().positive();
 
-/** An integer in [min, max]: bounds keep hostile values like `maxAttempts: 1e9` out. */
-export const boundedInt = (min: number, max: number) => z.number().int().min(min).max(max);
+/**
+ * An integer in [min, max]: bounds keep hostile values like `maxAttempts: 1e9` out. A
+ * quoted number (`"3"`) is refused rather than coerced, so a typed YAML value means one
+ * thing; every failure says the same expected range.
+ */
+export const boundedInt = (min: number, max: number) => {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
-/** A distribution of durations or of token counts, by `dist` kind. */
+/** A distribution of durations or of token counts, by `dist` kind, with its parameters checked together. */
 export function distribution(value: () => z.ZodType<number, unknown>) {
-  return z.discriminatedUnion('dist', [
-    z.strictObject({ dist: z.literal('lognormal'), p50: value(), p95: value() }),
-    z.strictObject({ dist: z.literal('constant'), value: value() }),
-    z.strictObject({ dist: z.literal('exponential'), mean: value() }),
-    z.strictObject({ dist: z.literal('uniform'), min: value(), max: value() }),
-  ]);
+  return z
+    .discriminatedUnion('dist', [
+      z.strictObject({ dist: z.literal('lognormal'), p50: value(), p95: value() }),
+      z.strictObject({ dist: z.literal('constant'), value: value() }),
+      z.strictObject({ dist: z.literal('exponential'), mean: value() }),
+      z.strictObject({ dist: z.literal('uniform'), min: value(), max: value() }),
+    ])
+    .superRefine((d, ctx) => {
+      if (d.dist === 'lognormal') {
+        if (!(d.p50 > 0)) ctx.addIssue({ code: 'custom', path: ['p50'], message: `expected a median above zero, got ${d.p50}` });
+        else if (!(d.p95 >= d.p50)) ctx.addIssue({ code: 'custom', path: ['p95'], message: `expected p95 >= p50 (${d.p50}), got ${d.p95}` });
+      } else if (d.dist === 'exponential' && !(d.mean > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['mean'], message: `expected a mean above zero, got ${d.mean}` });
+      } else if (d.dist === 'uniform' && !(d.max >= d.min)) {
+        ctx.addIssue({ code: 'custom', path: ['max'], message: `expected max >= min (${d.min}), got ${d.max}` });
+      }
+    });
 }
 
 /** Shares over named parts that must sum to 1 (tenants, difficulty mix, error mix). */

@@ -46,7 +46,9 @@ const incidentSchema = z.strictObject({
 
 const workloadSchema = z
   .strictObject({
-    requests: count().prefault(DEFAULTS.workload.requests),
+    requests: count()
+      .refine((n) => n >= 1, { message: 'expected at least 1 request' })
+      .prefault(DEFAULTS.workload.requests),
     arrival: z.literal('poisson').prefault(DEFAULTS.workload.arrival),
     tenants: shares().prefault(DEFAULTS.workload.tenants),
     tokens: z

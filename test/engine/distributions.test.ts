@@ -117,7 +117,7 @@ describe('Exponential', () => {
 
 describe('Constant', () => {
   it('returns its value for every u and has it as its mean', () => {
-    const dist = new Constant(50);
+    const dist: Distribution = new Constant(50);
     for (const u of [0, 0.1, 0.5, 0.999999]) expect(dist.quantile(u)).toBe(50);
     expect(dist.mean).toBe(50);
   });

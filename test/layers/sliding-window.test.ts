@@ -74,16 +74,15 @@ describe('TimeSlidingWindow', () => {
 
   it('advances past a huge idle gap without stepping through every elapsed bucket', () => {
     const clock = fakeClock();
-    // 1 ms buckets: a loop over elapsed buckets would run 1e10 times (tens of seconds).
+    // 1 ms buckets: a loop over elapsed buckets would run 1e10 times and hit the test
+    // timeout (a hang detector, not a speed measurement: speed lives in bench/).
     const window = new TimeSlidingWindow(clock, 60, 60);
     window.record(false);
     clock.t = 1e10;
-    const started = performance.now();
     expect(window.calls).toBe(0);
     window.record(true);
     expect(window.calls).toBe(1);
-    expect(performance.now() - started).toBeLessThan(1_000);
-  });
+  }, 10_000);
 
   it('forgets everything on reset and keeps counting afterwards', () => {
     const clock = fakeClock();
