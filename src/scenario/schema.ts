@@ -13,7 +13,17 @@ import {
 } from './fields.js';
 
 const ERROR_KINDS = ['429', '503', 'timeout', '400'] as const;
-const errorKind = z.enum(ERROR_KINDS);
+const STATUS_CODES = [429, 503, 400] as const;
+type ErrorKindName = (typeof ERROR_KINDS)[number];
+/**
+ * An error kind; a bare status code (`retryOn: [429, 503]`, as YAML reads an unquoted
+ * number) is read as its name, since quoting "429" is easy to forget.
+ */
+const errorKind = z.union([z.enum(ERROR_KINDS), z.literal(STATUS_CODES).transform((code) => String(code) as ErrorKindName)]);
+const fallbackKind = z.union([
+  z.enum([...ERROR_KINDS, 'open']),
+  z.literal(STATUS_CODES).transform((code) => String(code) as ErrorKindName),
+]);
 
 const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.errors) =>
   z
@@ -144,7 +154,7 @@ const routingSchema = z.strictObject({
     .optional(),
   tiers: z.strictObject({ trivial: z.string(), standard: z.string(), complex: z.string() }).optional(),
   fallback: z.array(z.string()).prefault([]),
-  fallbackOn: z.array(z.enum(['429', '503', 'timeout', '400', 'open'])).prefault([...DEFAULTS.layers.routing.fallbackOn]),
+  fallbackOn: z.array(fallbackKind).prefault([...DEFAULTS.layers.routing.fallbackOn]),
   fallbackDownward: z.boolean().prefault(true),
   qualityFallback: z.strictObject({ failRate: z.record(z.string(), rate()) }).optional(),
 });
@@ -174,6 +184,11 @@ const layersSchema = z
 
 /** The whole scenario file. */
 export const scenarioSchema = z.strictObject({
+  /**
+   * A base scenario this one builds on, relative to this file. The loader reads and
+   * merges it (maps merge, lists and scalars replace) and removes the key; the engine never sees it.
+   */
+  extends: z.string().min(1).optional(),
   name: z.string().min(1).optional(),
   description: z.string().optional(),
   seed: boundedInt(0, 2 ** 32 - 1).prefault(DEFAULTS.seed),
