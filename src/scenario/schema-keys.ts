@@ -5,18 +5,30 @@ import type { z } from 'zod';
  * wrappers (optional, prefault, pipe, refinements), records and arrays.
  */
 export function knownKeysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  return keysOf(schemaAt(schema, path));
+}
+
+/**
+ * True when the schema at `path` is a record: a mapping of names the author chooses
+ * (`upstream.models`, `workload.tenants`), where an unknown name is new, not a typo.
+ */
+export function isRecordAt(schema: z.ZodType, path: readonly (string | number)[]): boolean {
+  return defOf(unwrap(schemaAt(schema, path)))?.type === 'record';
+}
+
+function schemaAt(schema: z.ZodType, path: readonly (string | number)[]): unknown {
   let node: unknown = schema;
   for (const part of path) {
     node = unwrap(node);
     const def = defOf(node);
-    if (!def) return [];
+    if (!def) return undefined;
     if (def.type === 'object') node = (def.shape as Record<string, unknown>)[String(part)];
     else if (def.type === 'record') node = def.valueType;
     else if (def.type === 'array') node = def.element;
     else if (def.type === 'union') node = (def.options as unknown[]).find((o) => keysOf(o).includes(String(part)));
-    else return [];
+    else return undefined;
   }
-  return keysOf(node);
+  return node;
 }
 
 function keysOf(schema: unknown): string[] {

@@ -86,16 +86,17 @@ describe('a retry budget at a constant 70% failure rate', () => {
   it('caps retries at about 10% of first attempts and counts the retries it denies', () => {
     const n = 20_000;
     const { output, result } = run(failing70(`${RETRY_3.slice(0, -2)}, budget: { ratio: 0.1, minRetriesPerSec: 0 } }`), n);
-    // Requests want 0.7 + 0.49 = 1.19 retries each, far above the budget, so the budget is
-    // saturated and retries track 10% of the first attempts in the 10 s window. The slack is
-    // not statistical: it is at most one window of first attempts at the run's edges
-    // (10/s x 10 s x 0.1 = 10 retries, 0.0005 of n); 0.005 leaves room for the 1 s buckets.
+    // Requests want 0.7 + 0.49 = 1.19 retries each, far above the budget, so the budget stays
+    // saturated and retries track 10% of the first attempts in its 10 s window. The bound is
+    // not statistical: retries in the window never exceed 0.1 x first attempts in it, and only
+    // the run's first window can add to that (10/s x 10 s x 0.1 = 10 retries, 0.0005 of n), so
+    // 0.1 + 0.005 is a safe ceiling. From below, a retry needs retries + 1 <= 0.1 x attempts,
+    // so with ~100 first attempts per window about half a retry per window is lost to rounding:
+    // expect about 0.1 - 0.05 x 0.1 = 0.095, and fail if the budget starves retries (< 0.09).
     const retryShare = output.metrics.retries / n;
     expect(retryShare).toBeLessThanOrEqual(0.1 + 0.005);
-    expect(retryShare).toBeGreaterThan(0.1 - 0.005);
+    expect(retryShare).toBeGreaterThan(0.09);
     expect(result.metrics.retryBudgetDenied).toBeGreaterThan(0);
-    // Each request asks for a retry after each failed call until one is denied or it runs out
-    // of attempts; a denial ends the request, so denied + allowed retries account for them.
     expectEveryRequestEndsOnce(output, n);
   });
 });
