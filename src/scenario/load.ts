@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { dottedKey, ScenarioError, type ScenarioIssue } from './errors.js';
 import { scenarioSchema, type ParsedScenario } from './schema.js';
@@ -59,6 +59,10 @@ function parseYaml(text: string, file: string): ParsedYaml {
     throw new ScenarioError(
       doc.errors.map((error) => {
         const pos = lineCounter.linePos(error.pos[0]);
+        if (error.code === 'DUPLICATE_KEY') {
+          const key = keyPathAt(doc, error.pos[0]);
+          return { file, line: pos.line, column: pos.col, key, message: 'duplicate key: this key is already set above in the same mapping' };
+        }
         return { file, line: pos.line, column: pos.col, key: '', message: `invalid YAML: ${firstLine(error.message)}` };
       }),
     );
@@ -139,4 +143,25 @@ function firstLine(message: string): string {
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** The dotted path of the mapping key that starts at `offset` (for duplicate-key errors). */
+function keyPathAt(doc: Document.Parsed, offset: number): string {
+  let found = '';
+  visit(doc, {
+    Pair(_, pair, path) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      const parts: (string | number)[] = [];
+      for (let i = 0; i < path.length; i++) {
+        const node = path[i];
+        const child = path[i + 1];
+        if (isPair(node) && isScalar(node.key)) parts.push(String(node.key.value));
+        else if (isSeq(node) && child !== undefined) parts.push(node.items.indexOf(child as never));
+      }
+      parts.push(String(pair.key.value));
+      found = dottedKey(parts);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
