@@ -1,5 +1,10 @@
 import { Command } from 'commander';
+import { registerCompare } from './commands/compare.js';
+import { registerExplain } from './commands/explain.js';
+import { registerInit } from './commands/init.js';
 import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
 
 /** Builds the root command; each subcommand registers itself from its own file. */
 export function buildProgram(): Command {
@@ -10,6 +15,11 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerRun(program);
+  registerValidate(program);
+  registerExplain(program);
+  registerInit(program);
+  registerSchema(program);
+  registerCompare(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

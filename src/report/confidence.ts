@@ -1,4 +1,6 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { round, type RunResult } from '../metrics/results.js';
+import { HEADLINE_METRICS, type HeadlineKey, type HeadlineValues } from './headline.js';
 
 /**
  * Confidence intervals over replications: each seed gives one independent observation of a
@@ -69,4 +71,32 @@ export function confidenceInterval(values: readonly number[]): Interval {
 export function isSignificant(difference: Interval): boolean | null {
   if (difference.halfWidth === null) return null;
   return difference.low > 0 || difference.high < 0;
+}
+
+/** The per-seed values of every headline metric. */
+export function headlineSeries(results: readonly RunResult[]): Record<HeadlineKey, number[]> {
+  const series = {} as Record<HeadlineKey, number[]>;
+  for (const metric of HEADLINE_METRICS) series[metric.key] = results.map((r) => metric.read(r.metrics));
+  return series;
+}
+
+/** Mean and 95% interval of every headline metric over the replications. */
+export function summarise(results: readonly RunResult[]): Record<HeadlineKey, Interval> {
+  const series = headlineSeries(results);
+  const out = {} as Record<HeadlineKey, Interval>;
+  for (const metric of HEADLINE_METRICS) out[metric.key] = confidenceInterval(series[metric.key]);
+  return out;
+}
+
+/** The means of a summary, as the figures gates check. */
+export function means(summary: Record<HeadlineKey, Interval>): HeadlineValues {
+  const out = {} as HeadlineValues;
+  for (const metric of HEADLINE_METRICS) out[metric.key] = summary[metric.key].mean;
+  return out;
+}
+
+/** Rounds an interval's figures for stable JSON. */
+export function roundInterval(interval: Interval) {
+  const r = (v: number | null) => (v === null ? null : round(v));
+  return { mean: round(interval.mean), low: round(interval.low), high: round(interval.high), halfWidth: r(interval.halfWidth), sd: r(interval.sd), n: interval.n };
 }

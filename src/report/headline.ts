@@ -83,9 +83,23 @@ export function formatMetricValue(unit: MetricUnit, value: number): string {
     case 'money':
       return usd(value);
     case 'tokens':
+      return compactCount(value);
     case 'count':
       return Number.isInteger(value) ? integer(value) : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
   }
+}
+
+/**
+ * Prints a large count with a K/M/B suffix to four significant digits (`12.59M`), below
+ * 10,000 in full: token totals run to eight digits, which would swamp a side-by-side table.
+ */
+export function compactCount(value: number): string {
+  const size = Math.abs(value);
+  if (size < 10_000) return Number.isInteger(value) ? integer(value) : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  for (const [suffix, scale] of [['B', 1e9], ['M', 1e6], ['K', 1e3]] as const) {
+    if (size >= scale) return `${Number((value / scale).toPrecision(4))}${suffix}`;
+  }
+  return integer(value); // unreachable: size >= 10,000 passes the K step
 }
 
 /**

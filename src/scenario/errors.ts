@@ -25,12 +25,20 @@ export function formatIssue(issue: ScenarioIssue): string {
   return issue.key ? `${where} ${issue.key}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-/** Joins a key path the way users write it: `upstream.incidents[0].target`. */
+/**
+ * Joins a key path the way users write it: `upstream.incidents[0].target`. A key that
+ * would read ambiguously (empty, or holding dots, brackets, quotes or spaces) is quoted.
+ */
 export function dottedKey(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
+    if (typeof part === 'number') {
+      out += `[${part}]`;
+      continue;
+    }
+    const text = String(part);
+    const key = /^[^.[\]"'\s]+$/.test(text) ? text : JSON.stringify(text);
+    out += out ? `.${key}` : key;
   }
   return out;
 }

@@ -58,3 +58,28 @@ export function parseKeyPath(text: string): KeyPath | undefined {
   }
   return path.length > 0 ? path : undefined;
 }
+
+/**
+ * Shows a YAML value in an error the way the user wrote it: strings quoted, `.nan` and
+ * `.inf` in YAML's spelling, small containers inline, big ones by kind.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return '.nan';
+    if (!Number.isFinite(value)) return value > 0 ? '.inf' : '-.inf';
+    return String(value);
+  }
+  if (typeof value === 'object' && value !== null) {
+    const kind = Array.isArray(value) ? 'a list' : 'a mapping';
+    let inline: string | undefined;
+    try {
+      inline = JSON.stringify(value);
+    } catch {
+      inline = undefined; // a value that does not serialise is described by kind
+    }
+    return inline !== undefined && inline.length <= 40 ? `${kind} ${inline}` : kind;
+  }
+  return String(value);
+}

@@ -11,6 +11,7 @@ import {
   shares,
   tokenCount,
 } from './fields.js';
+import { sloSchema } from '../slo/expression.js';
 
 const ERROR_KINDS = ['429', '503', 'timeout', '400'] as const;
 const STATUS_CODES = [429, 503, 400] as const;
@@ -36,6 +37,16 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
     })
     .prefault({});
 
+/** A provider's slots, queue and quotas (see `src/upstream/server.ts`). */
+const serverCapacitySchema = z.strictObject({
+  concurrency: boundedInt(1, 1_000_000),
+  queue: boundedInt(0, 10_000_000).prefault(0),
+  overflow: z.enum(['429', '503']).prefault('429'),
+  rpm: z.number().finite().min(0).prefault(0),
+  itpm: tokenCount().prefault(0),
+  otpm: tokenCount().prefault(0),
+});
+
 /** One upstream target (a model or a tool): latency, errors, price. */
 const targetSchema = (d: typeof DEFAULTS.model | typeof DEFAULTS.tool) =>
   z.strictObject({
@@ -44,6 +55,10 @@ const targetSchema = (d: typeof DEFAULTS.model | typeof DEFAULTS.tool) =>
     price: z
       .strictObject({ input: moneyUsd().prefault(d.price.input), output: moneyUsd().prefault(d.price.output) })
       .prefault({}),
+    /** Finite provider capacity; absent = infinite (calls fail independently of load). */
+    capacity: serverCapacitySchema.optional(),
+    /** Client timeout for calls to this target, overriding `layers.timeout.after`. */
+    timeout: durationMs().optional(),
   });
 
 const incidentSchema = z.strictObject({
@@ -59,7 +74,22 @@ const workloadSchema = z
     requests: count()
       .refine((n) => n >= 1, { message: 'expected at least 1 request' })
       .prefault(DEFAULTS.workload.requests),
-    arrival: z.literal('poisson').prefault(DEFAULTS.workload.arrival),
+    arrival: z
+      .union([
+        z.literal('poisson'),
+        z.strictObject({
+          process: z.literal('poisson').prefault('poisson'),
+          /** A 24-hour cycle: the rate peaks at `peakAt` (time of day) at `peakToTrough` times its trough. */
+          diurnal: z.strictObject({ peakToTrough: z.number().finite().min(1).max(1000), peakAt: durationOrZeroMs().prefault('14h') }).optional(),
+          /** Windows during which the whole arrival rate is multiplied. */
+          bursts: z.array(z.strictObject({ at: durationOrZeroMs(), for: durationMs(), multiplier: z.number().finite().min(0).max(10_000) })).prefault([]),
+        }),
+      ])
+      .prefault(DEFAULTS.workload.arrival),
+    /** Per-tenant windows (the 02:00 batch job): that tenant's traffic is multiplied inside them. */
+    schedules: z
+      .array(z.strictObject({ tenant: z.string(), at: durationOrZeroMs(), for: durationMs(), multiplier: z.number().finite().min(0).max(10_000) }))
+      .prefault([]),
     tenants: shares().prefault(DEFAULTS.workload.tenants),
     tokens: z
       .strictObject({
@@ -171,8 +201,14 @@ const cacheSchema = z.strictObject({
   key: z.enum(['shared', 'per-tenant']).prefault('shared'),
 });
 
+const timeoutSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  after: durationMs(),
+});
+
 const layersSchema = z
   .strictObject({
+    timeout: timeoutSchema.optional(),
     retry: retrySchema.optional(),
     breaker: breakerSchema.optional(),
     capacity: capacitySchema.optional(),
@@ -215,6 +251,8 @@ export const scenarioSchema = z.strictObject({
       });
     }),
   layers: layersSchema,
+  /** Service-level objectives: metric name to bound, e.g. `visibleFailureRate: "< 0.1%"`; a breach exits 1. */
+  slo: sloSchema.optional(),
 }).superRefine((scenario, ctx) => {
   checkReferences(scenario, ctx);
 });
@@ -235,7 +273,7 @@ export type ErrorKind = z.output<typeof errorKind>;
 /** Cross-references: every model, tool and tenant a layer names must exist. */
 function checkReferences(
   scenario: {
-    workload: { tenants: Record<string, number>; tools: Record<string, number>; prompt: { prefix: { name: string }[] } };
+    workload: { tenants: Record<string, number>; tools: Record<string, number>; schedules: { tenant: string }[]; prompt: { prefix: { name: string }[] } };
     upstream: { models: Record<string, unknown> };
     layers: {
       routing?: { classifier?: { model: string }; tiers?: Record<string, string>; fallback: string[]; qualityFallback?: { failRate: Record<string, number> } };
@@ -262,6 +300,9 @@ function checkReferences(
     if (!tools.includes(tool)) ctx.addIssue({ code: 'custom', path: ['layers', 'scope', 'allow', i], message: `expected one of workload.tools (${tools.join(', ') || 'none defined'}), got "${tool}"` });
   });
   const tenants = Object.keys(scenario.workload.tenants);
+  scenario.workload.schedules.forEach((schedule, i) => {
+    if (!tenants.includes(schedule.tenant)) ctx.addIssue({ code: 'custom', path: ['workload', 'schedules', i, 'tenant'], message: `expected one of workload.tenants (${tenants.join(', ')}), got "${schedule.tenant}"` });
+  });
   for (const key of Object.keys(scenario.layers.capacity?.perKey?.shares ?? {})) {
     if (!tenants.includes(key)) ctx.addIssue({ code: 'custom', path: ['layers', 'capacity', 'perKey', 'shares', key], message: `expected one of workload.tenants (${tenants.join(', ')}), got "${key}"` });
   }

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { ScenarioError } from './errors.js';
+import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { dottedKey, ScenarioError, type ScenarioIssue } from './errors.js';
 import { isMapping } from './paths.js';
 
 /** Scenario files are hand-written; anything this large is a mistake, not a scenario. */
@@ -12,6 +12,9 @@ const MAX_ALIAS_COUNT = 100;
  * outright instead of throwing. A scenario needs fewer than ten.
  */
 const MAX_FLOW_DEPTH = 64;
+
+/** A file with thousands of problems is reported by its first ones; the rest would bury them. */
+export const MAX_ISSUES = 50;
 
 /** One parsed YAML file of a scenario: its text's document (for positions) and its value. */
 export interface FileSource {
@@ -52,21 +55,25 @@ export function parseYamlSource(text: string, file: string): FileSource {
   }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      doc.errors.map((error) => {
-        const pos = lineCounter.linePos(error.pos[0]);
-        return { file, line: pos.line, column: pos.col, key: '', message: `invalid YAML: ${firstLine(error.message)}` };
-      }),
-    );
+    const issues: ScenarioIssue[] = doc.errors.slice(0, MAX_ISSUES).map((error) => {
+      const pos = lineCounter.linePos(error.pos[0]);
+      const key = error.code === 'DUPLICATE_KEY' ? keyPathAt(doc, error.pos[0]) : '';
+      return { file, line: pos.line, column: pos.col, key, message: yamlMessage(error.code, error.message, text, error.pos[0]) };
+    });
+    if (doc.errors.length > MAX_ISSUES) issues.push({ file, key: '', message: `and ${doc.errors.length - MAX_ISSUES} more YAML errors` });
+    throw new ScenarioError(issues);
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    fail(`invalid YAML: ${firstLine((error as Error).message)}`);
+    const message = firstLine((error as Error).message);
+    // `yaml` refuses to expand more aliases than the cap: the shape of a "billion laughs" bomb.
+    if (/alias count/i.test(message)) fail(`invalid YAML: expected at most ${MAX_ALIAS_COUNT} alias expansions, got more (a YAML bomb?)`);
+    fail(`invalid YAML: ${message}`);
   }
   if (value === null || value === undefined) {
-    fail('expected a scenario mapping, got an empty file (`harness-sim init` writes a starter)', 1, 1);
+    fail('the file is empty: expected a scenario mapping, got nothing (`harness-sim init` writes a starter)', 1, 1);
   }
   if (!isMapping(value)) fail(`expected a mapping of scenario keys at the top level, got ${Array.isArray(value) ? 'a list' : 'a single value'}`, 1, 1);
   return { file, doc, lineCounter, value: value as Record<string, unknown> };
@@ -98,6 +105,48 @@ function linePos(text: string, offset: number): { line: number; col: number } {
   return { line: before.split('\n').length, col: offset - lineStart + 1 };
 }
 
+/** The parser's message, rephrased as expected/got for the mistakes people actually make. */
+function yamlMessage(code: string, message: string, text: string, offset: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]*/.exec(text.slice(offset, offset + 200))![0].trim().replace(/^["']|["']$/g, '');
+    return `duplicate key: expected each key once in a mapping, got ${key ? JSON.stringify(key) : 'this key'} a second time`;
+  }
+  if (code === 'TAB_AS_INDENT') return 'invalid YAML: expected spaces for indentation, got a tab';
+  return `invalid YAML: ${firstLine(message)}`;
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
+}
+
+/**
+ * Parses a single YAML value typed outside a file (a `--set` value): a scalar or a flow
+ * collection such as `[429, 503]`. Throws an Error whose message says what is wrong.
+ */
+export function parseYamlValue(text: string): unknown {
+  if (deepFlowOffset(text) >= 0) throw new Error(`brackets nested deeper than ${MAX_FLOW_DEPTH}`);
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) throw new Error(firstLine(doc.errors[0]!.message));
+  return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
+/** The dotted path of the mapping key that starts at `offset` (for duplicate-key errors). */
+function keyPathAt(doc: Document.Parsed, offset: number): string {
+  let found = '';
+  visit(doc, {
+    Pair(_, pair, path) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      const parts: (string | number)[] = [];
+      for (let i = 0; i < path.length; i++) {
+        const node = path[i];
+        const child = path[i + 1];
+        if (isPair(node) && isScalar(node.key)) parts.push(String(node.key.value));
+        else if (isSeq(node) && child !== undefined) parts.push(node.items.indexOf(child as never));
+      }
+      parts.push(String(pair.key.value));
+      found = dottedKey(parts);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

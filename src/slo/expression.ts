@@ -46,8 +46,11 @@ const UNIT_EXAMPLES: Record<MetricUnit, string> = {
 export function parseMetricName(name: string): HeadlineKey {
   if ((HEADLINE_KEYS as readonly string[]).includes(name)) return name as HeadlineKey;
   const suggestion = didYouMean(name, HEADLINE_KEYS);
+  // Messages start with "expected" and say what was given, the shape scenario errors take.
   throw new SloSyntaxError(
-    `unknown metric "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${HEADLINE_KEYS.join(', ')})`}`,
+    suggestion
+      ? `expected a metric name, got "${name}"; did you mean "${suggestion}"?`
+      : `expected one of the metrics (${HEADLINE_KEYS.join(', ')}), got "${name}"`,
   );
 }
 
@@ -65,7 +68,7 @@ export function parseSloBound(metric: string, bound: string): SloCheck {
   try {
     return { metric: key, op, limit: parseLimit(unit, limitText), bound: `${op} ${limitText}` };
   } catch (error) {
-    if (error instanceof UnitError) throw new SloSyntaxError(`limit for ${key}: ${error.message}`);
+    if (error instanceof UnitError) throw new SloSyntaxError(error.message.replace(/^expected /, `expected the ${key} limit to be `));
     throw error;
   }
 }

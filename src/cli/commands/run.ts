@@ -1,16 +1,22 @@
 import type { Command } from 'commander';
 import { simulate } from '../../engine/simulator.js';
 import { buildResult } from '../../metrics/results.js';
+import { headlineValues } from '../../report/headline.js';
 import { renderRunTable, useColor } from '../../report/table.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { applyGates, ASSERT_FLAGS, ASSERT_HELP, assertionOption, checksFor, JUNIT_FLAGS, JUNIT_HELP, type GateFlags } from '../gates.js';
 import { emit } from '../output.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
+import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated } from '../replicate.js';
+import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 
-interface RunFlags {
+interface RunFlags extends GateFlags {
   seed?: number;
   requests?: number;
   format: 'table' | 'json';
   out?: string;
+  set: string[];
+  replications: number;
 }
 
 /** `harness-sim run FILE`: simulate one scenario and report its figures. */
@@ -23,8 +29,13 @@ export function registerRun(program: Command): void {
     .option('--requests <n>', 'simulate only the first N requests (e.g. 100K) at the scenario arrival rate', requestsOption)
     .option('--format <format>', 'table or json', formatOption(['table', 'json'] as const), 'table')
     .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
+    .option(SET_FLAGS, SET_HELP, collectSet, [])
+    .option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)
+    .option(ASSERT_FLAGS, ASSERT_HELP, assertionOption, [])
+    .option(JUNIT_FLAGS, JUNIT_HELP)
     .action((file: string, flags: RunFlags) => {
-      const { scenario } = loadScenarioFile(file);
+      const { scenario } = loadScenarioFile(file, { overrides: flags.set });
+      if (flags.replications > 1) return runReplicated(scenario, flags);
       const output = simulate(scenario, { seed: flags.seed, requests: flags.requests });
       const result = buildResult(scenario.name, output);
       const text =
@@ -32,5 +43,6 @@ export function registerRun(program: Command): void {
           ? JSON.stringify(result, null, 2)
           : renderRunTable(result, !flags.out && useColor(process.stdout));
       emit(text, flags.out);
+      applyGates([{ label: scenario.name, values: headlineValues(result), checks: checksFor(scenario.slo, flags) }], flags);
     });
 }

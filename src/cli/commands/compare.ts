@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { comparisonJson, compareVariants, renderComparisonMarkdown, renderComparisonTable } from '../../report/comparison.js';
+import { means } from '../../report/confidence.js';
+import { useColor } from '../../report/table.js';
+import { deriveVariant, ladderVariants, VariantError, type NamedScenario, type Variant } from '../../report/variants.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { UsageError } from '../errors.js';
+import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
+import { formatOption, requestsOption, seedOption } from '../options.js';
+import { emit } from '../output.js';
+import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds } from '../replicate.js';
+import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
+
+interface CompareFlags extends GateFlags {
+  layers?: string[];
+  ladder?: boolean;
+  seed?: number;
+  requests?: number;
+  replications: number;
+  format: 'table' | 'json' | 'md';
+  out?: string;
+  set: string[];
+}
+
+/** Parses `--layers none,retry,retry+breaker,all` into its variant specifications. */
+export function layersOption(value: string): string[] {
+  const specs = value.split(',').map((s) => s.trim());
+  if (specs.some((s) => s === '')) throw new UsageError(`--layers: expected comma-separated variants like none,retry,retry+breaker,all, got "${value}"`);
+  return specs;
+}
+
+/**
+ * `harness-sim compare FILE [FILE...]`: runs several scenarios, or layer variants of each,
+ * under the same seeds (common random numbers) and prints them side by side with the
+ * difference from the first.
+ */
+export function registerCompare(program: Command): void {
+  const command = program
+    .command('compare')
+    .description('run scenarios or layer variants under the same seeds and show them side by side')
+    .argument('<files...>', 'scenario YAML files')
+    .option('--layers <variants>', 'comma-separated layer variants of each file: none, all, or names joined by + (retry+breaker)', layersOption)
+    .option('--ladder', 'all layers off, then add capacity, routing, breaker, retry, scope, cache one at a time')
+    .option('--seed <n>', 'seed for every variant (default: the first scenario\'s)', seedOption)
+    .option('--requests <n>', 'simulate only the first N requests of each variant (e.g. 200K)', requestsOption)
+    .option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)
+    .option('--format <format>', 'table, json or md', formatOption(['table', 'json', 'md'] as const), 'table')
+    .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
+    .option(SET_FLAGS, `${SET_HELP}; applies to every file`, collectSet, []);
+  addGateOptions(command).action((files: string[], flags: CompareFlags) => {
+    if (flags.layers && flags.ladder) throw new UsageError('--layers and --ladder cannot be combined; pick one');
+    const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
+    const variants = buildVariants(scenarios, flags);
+    const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
+    const runs = variants.map((v) => ({ label: v.label, results: runSeeds(v.scenario, seeds, flags.requests) }));
+    const compared = compareVariants(runs);
+    const header = { seeds, requests: runs[0]!.results[0]!.requests };
+    const text =
+      flags.format === 'json'
+        ? JSON.stringify(comparisonJson(compared, header), null, 2)
+        : flags.format === 'md'
+          ? renderComparisonMarkdown(compared, header)
+          : renderComparisonTable(compared, header, !flags.out && useColor(process.stdout));
+    emit(text, flags.out);
+    applyGates(
+      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checksFor(variants[i]!.scenario.slo, flags) })),
+      flags,
+    );
+  });
+}
+
+/**
+ * The variants to run: the ladder or the `--layers` list for each file, or each file as
+ * written. Labels carry the scenario name when there are several files, and stay unique.
+ */
+function buildVariants(scenarios: readonly NamedScenario[], flags: CompareFlags): Variant[] {
+  if (scenarios.length === 1 && !flags.layers && !flags.ladder) {
+    throw new UsageError('compare needs two or more files, --layers or --ladder (e.g. compare scenarios/seed-lab.yaml --ladder)');
+  }
+  const variants: Variant[] = [];
+  for (const scenario of scenarios) {
+    let own: Variant[];
+    try {
+      own = flags.ladder ? ladderVariants(scenario) : flags.layers ? flags.layers.map((spec) => deriveVariant(scenario, spec)) : [deriveVariant(scenario, 'all')];
+    } catch (error) {
+      if (error instanceof VariantError) throw new UsageError(`--layers: ${error.message}`);
+      throw error;
+    }
+    const named = scenarios.length > 1 && (flags.ladder || flags.layers);
+    for (const v of own) variants.push({ ...v, label: scenarios.length === 1 ? v.label : named ? `${scenario.name} ${v.label}` : scenario.name });
+  }
+  const seen = new Map<string, number>();
+  for (const v of variants) {
+    const count = (seen.get(v.label) ?? 0) + 1;
+    seen.set(v.label, count);
+    if (count > 1) v.label = `${v.label} #${count}`;
+  }
+  return variants;
+}

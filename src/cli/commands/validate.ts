@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { ScenarioError } from '../../scenario/errors.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { ExitCode } from '../errors.js';
+import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
+
+/**
+ * `harness-sim validate FILE...`: checks scenarios without running them. Prints `ok FILE`
+ * for each valid one and every problem of every invalid one (stderr); exits 2 if any is invalid.
+ */
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check scenario files without running them')
+    .argument('<files...>', 'scenario YAML files')
+    .option(SET_FLAGS, SET_HELP, collectSet, [])
+    .action((files: string[], flags: { set: string[] }) => {
+      let invalid = 0;
+      for (const file of files) {
+        try {
+          loadScenarioFile(file, { overrides: flags.set });
+          process.stdout.write(`ok ${file}\n`);
+        } catch (error) {
+          if (!(error instanceof ScenarioError)) throw error;
+          invalid++;
+          process.stderr.write(`${error.message}\n`);
+        }
+      }
+      if (invalid > 0) process.exitCode = ExitCode.BadInput;
+    });
+}

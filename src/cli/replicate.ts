@@ -1,0 +1,96 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import { simulate } from '../engine/simulator.js';
+import { buildResult, type RunResult } from '../metrics/results.js';
+import { headlineSeries, means, roundInterval, summarise } from '../report/confidence.js';
+import { integer } from '../report/format.js';
+import { formatMetricValue, HEADLINE_METRICS } from '../report/headline.js';
+import { useColor } from '../report/table.js';
+import type { NamedScenario } from '../report/variants.js';
+import { UsageError } from './errors.js';
+import { applyGates, checksFor, type GateFlags } from './gates.js';
+import { emit } from './output.js';
+
+/**
+ * Replications: the same scenario under seeds `seed, seed+1, ..., seed+N-1`, so a figure
+ * comes with a 95% confidence interval instead of one draw's luck.
+ */
+
+/** The most replications one command may ask for; beyond this, run fewer, longer slices. */
+export const MAX_REPLICATIONS = 1000;
+const MAX_SEED = 2 ** 32 - 1;
+
+/** `--replications`, used as `.option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)`. */
+export const REPLICATIONS_FLAGS = '--replications <n>';
+/** Help text for `--replications`. */
+export const REPLICATIONS_HELP = 'run seeds seed..seed+N-1 and report means with 95% confidence intervals';
+
+/** Parses `--replications N`: a whole number from 1 to `MAX_REPLICATIONS`. */
+export function replicationsOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_REPLICATIONS) {
+    throw new UsageError(`--replications: expected a whole number from 1 to ${MAX_REPLICATIONS}, got "${value}"`);
+  }
+  return n;
+}
+
+/** The seeds of `count` replications starting at `base`; a usage error if they pass 2^32-1. */
+export function replicationSeeds(base: number, count: number): number[] {
+  if (base + count - 1 > MAX_SEED) {
+    throw new UsageError(`--replications: seeds ${base} to ${base + count - 1} pass the largest seed, ${MAX_SEED}; use a smaller --seed`);
+  }
+  return Array.from({ length: count }, (_, i) => base + i);
+}
+
+/** Runs the scenario once per seed and returns the results in seed order. */
+export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined): RunResult[] {
+  return seeds.map((seed) => buildResult(scenario.name, simulate(scenario, { seed, requests })));
+}
+
+/** The JSON of a replicated run: seeds, and per metric the mean, interval and every value. */
+export function replicatedJson(name: string, seeds: readonly number[], results: readonly RunResult[]) {
+  const summary = summarise(results);
+  const series = headlineSeries(results);
+  const metrics: Record<string, unknown> = {};
+  for (const metric of HEADLINE_METRICS) metrics[metric.key] = { ...roundInterval(summary[metric.key]), values: series[metric.key] };
+  return { scenario: name, seeds, requests: results[0]?.requests ?? 0, replications: seeds.length, confidence: 0.95, metrics };
+}
+
+/** The table of a replicated run: each headline metric's mean, 95% interval and half-width. */
+export function renderReplicatedTable(name: string, seeds: readonly number[], results: readonly RunResult[], color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const summary = summarise(results);
+  const table = new Table({ head: ['metric', 'mean', '95% CI', '±'].map((h) => c.bold(h)), style: { head: [], border: [] } });
+  for (const metric of HEADLINE_METRICS) {
+    const s = summary[metric.key];
+    const f = (v: number) => formatMetricValue(metric.unit, v);
+    table.push([metric.label, f(s.mean), s.halfWidth === null ? '-' : `${f(s.low)} .. ${f(s.high)}`, s.halfWidth === null ? '-' : f(s.halfWidth)]);
+  }
+  const span = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]}` : `seed ${seeds[0]}`;
+  const title = `${c.bold(name)}  ${span}  ${integer(results[0]?.requests ?? 0)} requests x ${seeds.length} replications`;
+  return `${title}\n${table.toString()}`;
+}
+
+/** Flags of `run` that a replicated run reads. */
+export interface ReplicatedRunFlags extends GateFlags {
+  seed?: number;
+  requests?: number;
+  replications: number;
+  format: 'table' | 'json';
+  out?: string;
+}
+
+/**
+ * `run --replications N`: runs the seeds, prints the means with their 95% intervals, then
+ * gates the means against the scenario's `slo:` and `--assert`.
+ */
+export function runReplicated(scenario: NamedScenario, flags: ReplicatedRunFlags): void {
+  const seeds = replicationSeeds(flags.seed ?? scenario.seed, flags.replications);
+  const results = runSeeds(scenario, seeds, flags.requests);
+  const text =
+    flags.format === 'json'
+      ? JSON.stringify(replicatedJson(scenario.name, seeds, results), null, 2)
+      : renderReplicatedTable(scenario.name, seeds, results, !flags.out && useColor(process.stdout));
+  emit(text, flags.out);
+  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario.slo, flags) }], flags);
+}

@@ -1,0 +1,117 @@
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import type { UnitKind } from './fields.js';
+import { isMapping } from './paths.js';
+import { scenarioSchema, type ParsedScenario } from './schema.js';
+import { formatCount, formatDurationMs, formatMoneyUsd, formatRate, formatTokenCount } from './units.js';
+
+const FORMAT: Record<UnitKind, (value: number) => string> = {
+  duration: formatDurationMs,
+  rate: formatRate,
+  money: formatMoneyUsd,
+  tokens: formatTokenCount,
+  count: formatCount,
+};
+
+/**
+ * The fully defaulted scenario as YAML, every value in the units a person writes
+ * (`250ms`, `4%`, `$3`, `8K`), followed by the order a request meets the layers and
+ * which of them this scenario turns on. The YAML loads back to the same scenario.
+ */
+export function explainScenario(scenario: ParsedScenario & { name: string }, file: string): string {
+  const { name, ...rest } = scenario;
+  const human = humanize(scenarioSchema, { name, ...rest });
+  const header = `# Every value a run of ${file} uses, defaults filled in (harness-sim explain).\n`;
+  return header + stringify(human, { lineWidth: 0 }) + layerOrder(scenario);
+}
+
+/** Walks the schema beside the parsed value, writing numbers of a known unit back in human form. */
+function humanize(schema: unknown, value: unknown): unknown {
+  let node = schema;
+  for (let i = 0; i < 20; i++) {
+    const unit = unitOf(node);
+    if (unit !== undefined) return typeof value === 'number' ? format(unit, value) : value;
+    const def = defOf(node);
+    if (!def) return value;
+    if (def.type === 'optional' || def.type === 'prefault' || def.type === 'default' || def.type === 'nullable') node = def.innerType;
+    else if (def.type === 'object' && isMapping(value)) return mapEntries(value, (key) => (def.shape as Record<string, unknown>)[key]);
+    else if (def.type === 'record' && isMapping(value)) return mapEntries(value, () => def.valueType);
+    else if (def.type === 'array' && Array.isArray(value)) return value.map((item) => humanize(def.element, item));
+    else if (def.type === 'union' && isMapping(value)) return humanize(matchingOption(def.options as unknown[], value), value);
+    else return value;
+  }
+  return value;
+}
+
+function mapEntries(value: Record<string, unknown>, schemaFor: (key: string) => unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, humanize(schemaFor(key), inner)]));
+}
+
+/** The union member an object value came from: every key known to it, literal keys equal. */
+function matchingOption(options: unknown[], value: Record<string, unknown>): unknown {
+  return options.find((option) => {
+    const def = defOf(option);
+    if (def?.type !== 'object') return false;
+    const shape = def.shape as Record<string, unknown>;
+    return Object.keys(value).every((key) => {
+      const field = defOf(shape[key]);
+      if (!field) return false;
+      return field.type !== 'literal' || (field.values as unknown[]).includes(value[key]);
+    });
+  });
+}
+
+function unitOf(schema: unknown): UnitKind | undefined {
+  if (!(schema instanceof z.ZodType)) return undefined;
+  const unit = z.globalRegistry.get(schema)?.unit;
+  return typeof unit === 'string' && unit in FORMAT ? (unit as UnitKind) : undefined;
+}
+
+function format(unit: UnitKind, value: number): string | number {
+  try {
+    const text = FORMAT[unit](value);
+    return /^\d+$/.test(text) ? value : text; // `300` tokens stays a YAML number, not "300"
+  } catch {
+    return value; // a value the formatter cannot write exactly is shown as the plain number
+  }
+}
+
+function defOf(schema: unknown): (Record<string, unknown> & { type: string }) | undefined {
+  return (schema as { _zod?: { def?: Record<string, unknown> & { type: string } } } | undefined)?._zod?.def;
+}
+
+/**
+ * The order a request meets the layers (as in the comment atop `src/engine/harness.ts`
+ * and AGENTS.md), each marked on or off for this scenario.
+ */
+function layerOrder(scenario: ParsedScenario): string {
+  const { layers } = scenario;
+  const capacity = layers.capacity?.enabled === true ? layers.capacity : undefined;
+  const routing = layers.routing?.enabled === true ? layers.routing : undefined;
+  const retry = layers.retry?.enabled === true;
+  const breaker = layers.breaker?.enabled === true;
+  const hasTools = Object.keys(scenario.workload.tools).length > 0;
+  const mark = (on: unknown) => (on ? '[x]' : '[ ]');
+  const lines = [
+    '',
+    'The order a request meets the layers ([x] = on in this scenario):',
+    `${mark(capacity?.perKey)} capacity: per-key limit`,
+    `${mark(capacity?.tokenBudget)} capacity: token budget`,
+    `${mark(capacity?.backpressure)} capacity: backpressure`,
+    `${mark(routing?.classifier)} routing: classifier`,
+    `${mark(routing?.tiers)} routing: tier`,
+    '    per target:',
+    `${mark(breaker)}   breaker`,
+    `      call (${mark(layers.cache?.enabled === true)} prompt cache prices every model call)`,
+    `${mark(retry)}   retry${retry && layers.retry?.budget ? ' (with a retry budget)' : ''}`,
+    `${mark(routing && routing.fallback.length > 0)}   fallback`,
+    `${mark(routing?.qualityFallback)} quality fallback`,
+    '    tools, in order:',
+    `${mark(hasTools && layers.scope?.enabled === true)}   scope`,
+    `${mark(hasTools && breaker)}   tool breaker`,
+    '      call',
+    `${mark(hasTools && retry)}   retry`,
+    'A layer whose block is absent under `layers:` is off.',
+  ];
+  return lines.map((line) => (line ? `# ${line}` : '#')).join('\n') + '\n';
+}

@@ -1,0 +1,62 @@
+import { readdirSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { explainScenario } from '../../src/scenario/explain.js';
+import { loadScenarioFile, parseScenarioText } from '../../src/scenario/load.js';
+
+const BUNDLED = readdirSync('scenarios')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => `scenarios/${f}`);
+
+describe('explainScenario', () => {
+  it.each(BUNDLED)('writes %s back as YAML that loads to the very same scenario', (file) => {
+    const { scenario } = loadScenarioFile(file);
+    expect(parseScenarioText(explainScenario(scenario, file), file)).toEqual(scenario);
+  });
+
+  it('writes every unit in human form and fills in the defaults', () => {
+    const { scenario } = loadScenarioFile('scenarios/seed-lab.yaml');
+    const shown = parse(explainScenario(scenario, 'scenarios/seed-lab.yaml'));
+    expect(shown.duration).toBe('30d');
+    expect(shown.workload.requests).toBe('10M');
+    expect(shown.workload.prompt.prefix[1].tokens).toBe('3.2K');
+    expect(shown.workload.tokens.output.p50).toBe(300);
+    expect(shown.upstream.models.sonnet.errors.rate).toBe('4%');
+    expect(shown.upstream.models.sonnet.price).toEqual({ input: '$3', output: '$15' });
+    expect(shown.layers.retry.baseDelay).toBe('250ms');
+    expect(shown.layers.retry.maxDelay).toBe('4s');
+    expect(shown.layers.breaker.failureRateThreshold).toBe('25%');
+    // Defaults the file never wrote: the error latency and the breaker's counted outcomes.
+    expect(shown.upstream.models.sonnet.errors.latency).toEqual({ dist: 'constant', value: '50ms' });
+    expect(shown.layers.breaker.countAsFailure).toEqual(['429', '503', 'timeout']);
+    expect(shown.layers.capacity.perKey.unlisted).toBe('deny');
+  });
+
+  it('ends with the layer order, marking only the layers this scenario turns on', () => {
+    const text = 'upstream:\n  models:\n    sonnet: {}\nlayers:\n  retry: {}\n  breaker: { enabled: false }\n';
+    const lines = explainScenario(parseScenarioText(text, 'r.yaml'), 'r.yaml').split('\n');
+    const order = lines.slice(lines.indexOf('# The order a request meets the layers ([x] = on in this scenario):') + 1).filter((l) => l.startsWith('# ['));
+    expect(order).toEqual([
+      '# [ ] capacity: per-key limit',
+      '# [ ] capacity: token budget',
+      '# [ ] capacity: backpressure',
+      '# [ ] routing: classifier',
+      '# [ ] routing: tier',
+      '# [ ]   breaker',
+      '# [x]   retry',
+      '# [ ]   fallback',
+      '# [ ] quality fallback',
+      '# [ ]   scope',
+      '# [ ]   tool breaker',
+      '# [ ]   retry',
+    ]);
+    expect(lines).toContain('#       call ([ ] prompt cache prices every model call)');
+  });
+
+  it('marks every layer of seed-lab as on', () => {
+    const { scenario } = loadScenarioFile('scenarios/seed-lab.yaml');
+    const marks = explainScenario(scenario, 'seed-lab').split('\n').filter((l) => /^# \[.\]/.test(l));
+    expect(marks).toHaveLength(12);
+    expect(marks.filter((l) => l.startsWith('# [ ]'))).toEqual([]);
+  });
+});
