@@ -34,6 +34,8 @@ export class CallPool {
   release(call: CallState): void {
     call.generation++;
     call.abandoned = false;
+    call.tokens = 0;
+    call.costUsd = 0;
     this.free.push(call.id);
   }
 

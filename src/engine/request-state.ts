@@ -39,6 +39,10 @@ export class RequestState {
   /** Calls made to each target so far, summed: keys keyed draws apart across fallbacks. */
   callSerial = 0;
   previousDelayMs = 0;
+  /** Why the next call is made (`CallCause`), for load attribution. */
+  callCause = 0;
+  /** The call in flight was abandoned at a finite-capacity server: it is billed when the server finishes. */
+  billedLater = false;
   /** Breaker permit of the call in flight. */
   permit = 0;
   /** Outcome of the call in flight, decided when it started. */

@@ -3,7 +3,7 @@ import { Permit } from '../layers/breaker.js';
 import { Difficulty } from '../layers/router.js';
 import type { Clock, RandomSource } from '../layers/types.js';
 import { MetricsCollector, RequestOutcome } from '../metrics/collector.js';
-import type { ParsedScenario } from '../scenario/schema.js';
+import type { ParsedScenario, TargetConfig } from '../scenario/schema.js';
 import { Outcome } from '../upstream/outcome.js';
 import { attachIncidents, Target, Upstream, type CallResult } from '../upstream/upstream.js';
 import { Workload, type RequestDraw } from '../workload/workload.js';
@@ -12,6 +12,9 @@ import { EventQueue } from './event-queue.js';
 import { buildHarness, type Harness } from './harness.js';
 import { KeyedUniform, RandomStreams } from './random.js';
 import { Phase, RequestPool, type RequestState } from './request-state.js';
+import { CallPool } from './call-state.js';
+import { CapacityServer, ServerAdmission } from '../upstream/server.js';
+import { Timeline } from '../metrics/timeline.js';
 
 /** Event kinds. Small integers, dispatched by one switch. */
 const EventKind = {
@@ -20,7 +23,15 @@ const EventKind = {
   RetryDue: 2,
   QueueDeadline: 3,
   Admit: 4,
+  /** A finite-capacity server finished a call (a = call id, b = call generation). */
+  ServiceDone: 5,
+  /** The client's timeout for a call at a finite-capacity server fired (a = call id, b = call generation). */
+  ClientTimeout: 6,
 } as const;
+
+/** Why a model call was made, for load-multiplier attribution. */
+export const CallCause = { First: 0, Retry: 1, Fallback: 2, QualityFallback: 3, Probe: 4, Classifier: 5 } as const;
+export const CALL_CAUSE_NAMES = ['firstAttempt', 'retry', 'fallback', 'qualityFallback', 'halfOpenProbe', 'classifier'] as const;
 
 /** Keyed-draw serial reserved for the classifier call, apart from the request's own calls. */
 const CLASSIFIER_SERIAL = 1 << 20;
@@ -57,6 +68,11 @@ export interface RunOutput {
   events: number;
   /** Peak number of requests in the system at once. */
   peakInSystem: number;
+  timeline: Timeline;
+  /** Windows of disturbed load or upstream health, for recovery analysis. */
+  disturbances: { startMs: number; endMs: number }[];
+  /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
+  servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
 }
 
 /**
@@ -85,6 +101,15 @@ export class Simulator implements Clock {
   private readonly prefixTokens: number;
   private readonly totalRequests: number;
   private arrivals = 0;
+  private lastArrivalMs = 0;
+  /** Finite-capacity servers by target id; null = infinite capacity (independent failures only). */
+  private readonly servers: (CapacityServer | null)[];
+  private readonly overflowOutcome: number[];
+  /** Client timeout per target id in ms; Infinity = none. */
+  private readonly timeoutMs: Float64Array;
+  private readonly calls = new CallPool();
+  private readonly timeline: Timeline;
+  private queuedAtServers = 0;
   readonly seed: number;
 
   constructor(private readonly scenario: ParsedScenario, options: RunOptions = {}) {
@@ -113,6 +138,15 @@ export class Simulator implements Clock {
     const classifier = scenario.layers.routing?.enabled ? scenario.layers.routing.classifier : undefined;
     this.classifierLatency = classifier ? makeDistribution(classifier.latency) : null;
     this.classifierLatencyDraw = streams.keyed('classifier-latency');
+
+    const targetConfigs = [...modelNames.map((n) => scenario.upstream.models[n]!), ...toolNames.map((n) => toolConfig(scenario, n))];
+    this.servers = targetConfigs.map((config) =>
+      config.capacity ? new CapacityServer(this, { concurrency: config.capacity.concurrency, queue: config.capacity.queue, rpm: config.capacity.rpm, itpm: config.capacity.itpm, otpm: config.capacity.otpm }) : null,
+    );
+    this.overflowOutcome = targetConfigs.map((config) => (config.capacity?.overflow === '503' ? Outcome.Unavailable : Outcome.RateLimited));
+    const timeout = scenario.layers.timeout?.enabled ? scenario.layers.timeout.after : Infinity;
+    this.timeoutMs = Float64Array.from(targetConfigs.map((config) => config.timeout ?? timeout));
+    this.timeline = new Timeline(this.workload.shaped ? scenario.duration : this.totalRequests / this.workload.ratePerMs);
   }
 
   /** Virtual time in ms: the clock every layer is given. */
@@ -122,10 +156,12 @@ export class Simulator implements Clock {
 
   /** Runs to completion: every request arrives and ends. */
   run(): RunOutput {
-    if (this.totalRequests > 0) this.queue.push(this.workload.nextGapMs(), EventKind.Arrival, 0, 0);
+    if (this.totalRequests > 0) this.queue.push(this.workload.nextArrivalMs(0), EventKind.Arrival, 0, 0);
     const queue = this.queue;
+    const timeline = this.timeline;
     while (queue.pop()) {
       this.time = queue.time;
+      if (this.time >= timeline.nextEdgeMs) timeline.advance(this.time, this.queuedAtServers, this.openBreakers());
       switch (queue.kind) {
         case EventKind.Arrival:
           this.onArrival();
@@ -142,6 +178,12 @@ export class Simulator implements Clock {
         case EventKind.Admit:
           this.onAdmit(queue.a, queue.b);
           break;
+        case EventKind.ServiceDone:
+          this.onServiceDone(queue.a, queue.b);
+          break;
+        case EventKind.ClientTimeout:
+          this.onClientTimeout(queue.a, queue.b);
+          break;
       }
     }
     return {
@@ -149,22 +191,41 @@ export class Simulator implements Clock {
       layers: this.layerStats(),
       requests: this.totalRequests,
       seed: this.seed,
-      horizonMs: this.totalRequests / this.workload.ratePerMs,
+      // A shaped load's month is scaled from the span its arrivals actually took.
+      horizonMs: this.workload.shaped ? this.lastArrivalMs : this.totalRequests / this.workload.ratePerMs,
       endMs: this.time,
       events: queue.scheduled,
       peakInSystem: this.pool.capacity,
+      timeline: this.timeline,
+      disturbances: [
+        ...this.workload.disturbances(),
+        ...this.upstream.targets.flatMap((t) => t.incidents.map((w) => ({ startMs: w.startMs, endMs: w.endMs }))),
+      ],
+      servers: this.servers.flatMap((server, id) =>
+        server ? [{ name: this.upstream.targets[id]!.name, peakQueue: server.peakQueue, overflows: server.overflows, overQuota: server.overQuota }] : [],
+      ),
     };
+  }
+
+  private openBreakers(): number {
+    const breakers = this.harness.breakers;
+    if (breakers === null) return 0;
+    let open = 0;
+    for (let i = 0; i < breakers.length; i++) if (breakers[i]!.state !== 'closed') open++;
+    return open;
   }
 
   // --- Arrival and admission ------------------------------------------------------------
 
   private onArrival(): void {
     const index = this.arrivals++;
+    this.lastArrivalMs = this.time;
     if (this.arrivals < this.totalRequests) {
-      this.queue.push(this.time + this.workload.nextGapMs(), EventKind.Arrival, 0, 0);
+      this.queue.push(this.workload.nextArrivalMs(this.time), EventKind.Arrival, 0, 0);
     }
+    this.timeline.offered[this.timeline.current]!++;
     const req = this.pool.acquire();
-    this.workload.draw(this.draw);
+    this.workload.draw(this.draw, this.time);
     req.index = index;
     req.arrivalMs = this.time;
     req.tenant = this.draw.tenant;
@@ -218,6 +279,8 @@ export class Simulator implements Clock {
     if (classifier !== null) {
       req.phase = Phase.Classifying;
       req.target = classifier.modelId;
+      this.metrics.callsByCause[CallCause.Classifier]!++;
+      this.timeline.upstreamCalls[this.timeline.current]!++;
       this.upstream.call(classifier.modelId, req.index, CLASSIFIER_SERIAL, this.time, this.call);
       req.callOutcome = this.call.outcome;
       req.callLatencyMs =
@@ -238,6 +301,7 @@ export class Simulator implements Clock {
     req.previousDelayMs = 0;
     req.phase = Phase.Model;
     req.target = req.targets[0]!;
+    req.callCause = CallCause.First;
     this.startCall(req);
   }
 
@@ -255,12 +319,101 @@ export class Simulator implements Clock {
       }
     }
     if (req.attempt === 0) h.retryBudget?.onFirstAttempt();
-    this.upstream.call(req.target, req.index, req.callSerial++, this.time, this.call);
+    if (req.phase === Phase.Model) {
+      this.metrics.callsByCause[req.permit === Permit.Probe && h.breakers !== null ? CallCause.Probe : req.callCause]!++;
+      this.timeline.upstreamCalls[this.timeline.current]!++;
+    }
+    const call = this.call;
+    this.upstream.call(req.target, req.index, req.callSerial++, this.time, call);
     req.attempt++;
-    req.callOutcome = this.call.outcome;
-    req.callLatencyMs = this.call.latencyMs;
-    req.callRetryAfterMs = this.call.retryAfterMs;
-    this.queue.push(this.time + this.call.latencyMs, EventKind.CallDone, req.slot, req.generation);
+    req.billedLater = false;
+    const timeoutMs = this.timeoutMs[req.target]!;
+    const server = this.servers[req.target]!;
+    if (server !== null && call.outcome === Outcome.Success && this.enterServer(req, server, call.latencyMs, timeoutMs)) return;
+    if (call.latencyMs > timeoutMs) {
+      // The client gives up first; the server finishes the work anyway and bills it.
+      call.outcome = Outcome.Timeout;
+      call.latencyMs = timeoutMs;
+      call.retryAfterMs = 0;
+    }
+    req.callOutcome = call.outcome;
+    req.callLatencyMs = call.latencyMs;
+    req.callRetryAfterMs = call.retryAfterMs;
+    this.queue.push(this.time + call.latencyMs, EventKind.CallDone, req.slot, req.generation);
+  }
+
+  /**
+   * Offers a call to a finite-capacity server. Returns true when the server took it
+   * (started or queued: the answer comes by event); false when it answered at once with
+   * an overflow or quota error, written into `this.call`.
+   */
+  private enterServer(req: RequestState, server: CapacityServer, serviceMs: number, timeoutMs: number): boolean {
+    const callState = this.calls.acquire();
+    const admission = server.admit(callState.id, req.phase === Phase.Model ? this.prefixTokens + req.inputTokens : 0, req.phase === Phase.Model ? req.outputTokens : 0);
+    if (admission === ServerAdmission.Overflow || admission === ServerAdmission.OverQuota) {
+      this.calls.release(callState);
+      const target = this.upstream.targets[req.target]!;
+      this.call.outcome = (admission === ServerAdmission.OverQuota ? Outcome.RateLimited : this.overflowOutcome[req.target]!) as Outcome;
+      this.call.latencyMs = target.errorLatency.quantile(0.5);
+      this.call.retryAfterMs = admission === ServerAdmission.OverQuota ? server.retryAfterMs : target.retryAfterMs;
+      return false;
+    }
+    callState.requestSlot = req.slot;
+    callState.requestGeneration = req.generation;
+    callState.target = req.target;
+    callState.serviceMs = serviceMs;
+    callState.startMs = this.time;
+    if (admission === ServerAdmission.Started) {
+      this.queue.push(this.time + serviceMs, EventKind.ServiceDone, callState.id, callState.generation);
+    } else {
+      this.queuedAtServers++;
+      this.timeline.noteQueue(this.queuedAtServers);
+    }
+    if (timeoutMs < Infinity) this.queue.push(this.time + timeoutMs, EventKind.ClientTimeout, callState.id, callState.generation);
+    return true;
+  }
+
+  /** A server finished a call: start the next in its queue, then deliver or bill the result. */
+  private onServiceDone(callId: number, callGeneration: number): void {
+    const callState = this.calls.get(callId);
+    if (callState.generation !== callGeneration) return;
+    const server = this.servers[callState.target]!;
+    const next = server.finish();
+    if (next >= 0) {
+      this.queuedAtServers--;
+      const nextCall = this.calls.get(next);
+      this.queue.push(this.time + nextCall.serviceMs, EventKind.ServiceDone, nextCall.id, nextCall.generation);
+    }
+    if (callState.abandoned) {
+      // Nobody waits for this answer, but the provider still bills the tokens it generated.
+      if (callState.target < this.modelCount) this.metrics.recordAbandonedWork(callState.target, callState.tokens, callState.costUsd);
+      this.calls.release(callState);
+      return;
+    }
+    const req = this.pool.get(callState.requestSlot);
+    req.callOutcome = Outcome.Success;
+    req.callLatencyMs = this.time - callState.startMs;
+    req.callRetryAfterMs = 0;
+    this.calls.release(callState);
+    this.onCallDone(req.slot, req.generation);
+  }
+
+  /** The client stopped waiting for a call still queued or in service at its server. */
+  private onClientTimeout(callId: number, callGeneration: number): void {
+    const callState = this.calls.get(callId);
+    if (callState.generation !== callGeneration) return;
+    callState.abandoned = true;
+    const req = this.pool.get(callState.requestSlot);
+    if (req.phase === Phase.Model) {
+      // Price the abandoned work now, while the request's tokens are still at hand.
+      callState.tokens = this.callTokens(req);
+      callState.costUsd = this.callCostUsd(req, this.upstream.targets[req.target]!);
+    }
+    req.callOutcome = Outcome.Timeout;
+    req.callLatencyMs = this.time - callState.startMs;
+    req.callRetryAfterMs = 0;
+    req.billedLater = true;
+    this.onCallDone(req.slot, req.generation);
   }
 
   private onCallDone(slot: number, generation: number): void {
@@ -289,6 +442,7 @@ export class Simulator implements Clock {
         req.target = stronger;
         req.attempt = 0;
         req.previousDelayMs = 0;
+        req.callCause = CallCause.QualityFallback;
         return this.startCall(req);
       }
     }
@@ -306,26 +460,37 @@ export class Simulator implements Clock {
     const target = this.upstream.targets[req.target]!;
     // A success bills input and output; so does a timeout (the server kept generating
     // after the client gave up); 429, 503 and 400 bill nothing.
+    // A call abandoned at a finite-capacity server is billed when the server finishes it.
     let tokens = 0;
     let costUsd = 0;
-    if (outcome === Outcome.Success || outcome === Outcome.Timeout) {
-      tokens = this.prefixTokens + req.inputTokens + req.outputTokens;
-      const cache = this.harness.cache;
-      let inputCostUsd: number;
-      if (cache !== null) {
-        const key = this.harness.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
-        const lookup = cache.lookup(key, req.inputTokens);
-        inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
-        this.metrics.cacheSavingsUsd += cache.savingsUsd(lookup, target.inputPriceUsdPerMTok);
-      } else {
-        inputCostUsd = ((this.prefixTokens + req.inputTokens) * target.inputPriceUsdPerMTok) / 1e6;
-      }
-      costUsd = inputCostUsd + (req.outputTokens * target.outputPriceUsdPerMTok) / 1e6;
+    if ((outcome === Outcome.Success || outcome === Outcome.Timeout) && !req.billedLater) {
+      tokens = this.callTokens(req);
+      costUsd = this.callCostUsd(req, target);
     }
     req.billedTokens += tokens;
     req.costUsd += costUsd;
     this.metrics.recordModelCall(req.target, req.label, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
     return tokens;
+  }
+
+  /** Tokens one model call of this request bills: prefix, own input, output. */
+  private callTokens(req: RequestState): number {
+    return this.prefixTokens + req.inputTokens + req.outputTokens;
+  }
+
+  /** What one model call of this request costs on `target`, the cache pricing the prompt. */
+  private callCostUsd(req: RequestState, target: Target): number {
+    const cache = this.harness.cache;
+    let inputCostUsd: number;
+    if (cache !== null) {
+      const key = this.harness.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
+      const lookup = cache.lookup(key, req.inputTokens);
+      inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
+      this.metrics.cacheSavingsUsd += cache.savingsUsd(lookup, target.inputPriceUsdPerMTok);
+    } else {
+      inputCostUsd = ((this.prefixTokens + req.inputTokens) * target.inputPriceUsdPerMTok) / 1e6;
+    }
+    return inputCostUsd + (req.outputTokens * target.outputPriceUsdPerMTok) / 1e6;
   }
 
   private onClassified(req: RequestState, outcome: number): void {
@@ -358,6 +523,7 @@ export class Simulator implements Clock {
     ) {
       const delay = h.retry.delayMs(req.attempt - 1, req.previousDelayMs, req.callRetryAfterMs, this.jitterRandom);
       req.previousDelayMs = delay;
+      req.callCause = CallCause.Retry;
       this.metrics.retries++;
       this.queue.push(this.time + delay, EventKind.RetryDue, req.slot, req.generation);
       return;
@@ -368,6 +534,7 @@ export class Simulator implements Clock {
       req.target = req.targets[req.targetPosition]!;
       req.attempt = 0;
       req.previousDelayMs = 0;
+      req.callCause = CallCause.Fallback;
       return this.startCall(req);
     }
     this.finish(req, RequestOutcome.Failed);
@@ -397,6 +564,9 @@ export class Simulator implements Clock {
 
   private finish(req: RequestState, outcome: RequestOutcome): void {
     if (outcome === RequestOutcome.Success) req.usefulTokens += req.pendingUsefulTokens;
+    const timeline = this.timeline;
+    if (outcome === RequestOutcome.Success) timeline.goodput[timeline.current]!++;
+    else if (outcome !== RequestOutcome.Refused) timeline.failures[timeline.current]!++;
     this.metrics.recordRequest(req.tenant, req.label, outcome, this.time - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
     const holdsSlot = req.holdsSlot;
     this.pool.release(req);
@@ -429,7 +599,7 @@ export class Simulator implements Clock {
 }
 
 /** A tool's upstream config, or defaults when the scenario gives none. */
-function toolConfig(scenario: ParsedScenario, name: string) {
+function toolConfig(scenario: ParsedScenario, name: string): TargetConfig {
   const config = scenario.upstream.tools[name];
   if (config) return config;
   return {

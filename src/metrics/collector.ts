@@ -42,6 +42,10 @@ export class MetricsCollector {
   /** Calls an open breaker refused before they reached the upstream. */
   shortCircuited = 0;
   cacheSavingsUsd = 0;
+  /** Model calls by cause: first attempt, retry, fallback, quality fallback, half-open probe, classifier. */
+  readonly callsByCause = new Float64Array(6);
+  /** Calls the client abandoned (timed out) that the server still served and billed. */
+  abandonedCalls = 0;
   billedTokens = 0;
   wastedTokens = 0;
   costUsd = 0;
@@ -57,6 +61,17 @@ export class MetricsCollector {
     this.byTenant = tenantNames.map((n) => new GroupStats(n));
     this.byTier = ['trivial', 'standard', 'complex'].map((n) => new GroupStats(n));
     this.byTool = toolNames.map((n) => new GroupStats(n));
+  }
+
+  /** A call the client abandoned finished at its server: billed, and wasted. */
+  recordAbandonedWork(model: number, tokens: number, costUsd: number): void {
+    this.abandonedCalls++;
+    this.billedTokens += tokens;
+    this.wastedTokens += tokens;
+    this.costUsd += costUsd;
+    const stats = this.byModel[model]!;
+    stats.tokens += tokens;
+    stats.costUsd += costUsd;
   }
 
   /** One tool call finished. */

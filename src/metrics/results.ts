@@ -1,5 +1,7 @@
 import type { RunOutput } from '../engine/simulator.js';
+import { CALL_CAUSE_NAMES } from '../engine/simulator.js';
 import type { GroupStats } from './collector.js';
+import { analyseRecovery, type RecoveryReport } from './recovery.js';
 
 /** Thirty days in ms: the "month" every monthly figure is scaled to. */
 export const MONTH_MS = 30 * 24 * 3600 * 1000;
@@ -51,6 +53,7 @@ export interface RunResult {
     cacheSavingsUsd: number;
     monthlyCacheSavingsUsd: number;
     toolCalls: number;
+    abandonedCalls: number;
     costUsd: number;
     billedTokens: number;
     wastedTokenRate: number;
@@ -59,6 +62,21 @@ export interface RunResult {
   byTenant: Record<string, Breakdown>;
   byTier: Record<string, Breakdown>;
   byTool: Record<string, Breakdown>;
+  /** Model calls by cause: which layer multiplies load. Sums to `upstreamCalls`. */
+  loadAttribution: Record<(typeof CALL_CAUSE_NAMES)[number], number>;
+  /** Finite-capacity targets: peak server queue, overflow and over-quota answers. */
+  servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
+  /** Return to pre-disturbance health after bursts, schedules and incidents; null when there were none. */
+  recovery: RecoveryReport | null;
+  timeline: {
+    bucketMs: number;
+    offered: number[];
+    upstreamCalls: number[];
+    goodput: number[];
+    failures: number[];
+    queueDepth: number[];
+    breakersOpen: number[];
+  };
 }
 
 /** Turns a run's counters into the reported figures, scaling money to a 30-day month. */
@@ -99,6 +117,7 @@ export function buildResult(name: string, run: RunOutput): RunResult {
       cacheSavingsUsd: round(m.cacheSavingsUsd, 4),
       monthlyCacheSavingsUsd: round(m.cacheSavingsUsd * monthly, 2),
       toolCalls: m.toolCalls,
+      abandonedCalls: m.abandonedCalls,
       costUsd: round(m.costUsd, 4),
       billedTokens: m.billedTokens,
       wastedTokenRate: round(m.billedTokens > 0 ? m.wastedTokens / m.billedTokens : 0),
@@ -107,6 +126,18 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     byTenant: breakdowns(m.byTenant, monthly),
     byTier: breakdowns(m.byTier.filter((t) => t.calls > 0), monthly),
     byTool: breakdowns(m.byTool, monthly),
+    loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, m.callsByCause[i]!])) as RunResult['loadAttribution'],
+    servers: run.servers,
+    recovery: analyseRecovery(run.timeline, run.disturbances),
+    timeline: {
+      bucketMs: run.timeline.bucketMs,
+      offered: run.timeline.offered,
+      upstreamCalls: run.timeline.upstreamCalls,
+      goodput: run.timeline.goodput,
+      failures: run.timeline.failures,
+      queueDepth: run.timeline.queueDepth,
+      breakersOpen: run.timeline.breakersOpen,
+    },
   };
 }
 
