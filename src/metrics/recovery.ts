@@ -6,7 +6,7 @@ export interface RecoveryReport {
   disturbanceEndMs: number;
   /** Share of offered requests that succeeded, in the buckets before the first disturbance. */
   baselineSuccessRatio: number;
-  /** Share of offered requests that succeeded in the last buckets of the run. */
+  /** Share of offered requests that succeeded in the last buckets of the run (capped at 1: answers to earlier arrivals land there too). */
   finalSuccessRatio: number;
   /** Time from the end of the disturbance until health was back; null = never (metastable). */
   recoveredAfterMs: number | null;
@@ -53,7 +53,7 @@ export function analyseRecovery(timeline: Timeline, disturbances: readonly { sta
       break;
     }
   }
-  return { disturbanceEndMs: lastEnd, baselineSuccessRatio: round4(baseline), finalSuccessRatio: round4(finalSuccessRatio), recoveredAfterMs };
+  return { disturbanceEndMs: lastEnd, baselineSuccessRatio: round4(baseline), finalSuccessRatio: round4(Math.min(1, finalSuccessRatio)), recoveredAfterMs };
 }
 
 function round4(x: number): number {
