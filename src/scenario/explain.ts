@@ -102,7 +102,7 @@ function layerOrder(scenario: ParsedScenario): string {
     `${mark(routing?.tiers)} routing: tier`,
     '    per target:',
     `${mark(breaker)}   breaker`,
-    `      call (${mark(layers.cache?.enabled === true)} prompt cache prices every model call)`,
+    `      call (${mark(layers.cache?.enabled === true)} prompt cache prices every model call; ${mark(layers.timeout?.enabled === true)} client timeout)`,
     `${mark(retry)}   retry${retry && layers.retry?.budget ? ' (with a retry budget)' : ''}`,
     `${mark(routing && routing.fallback.length > 0)}   fallback`,
     `${mark(routing?.qualityFallback)} quality fallback`,

@@ -110,7 +110,7 @@ describe('harness-sim run', () => {
       ['run', 'test/fixtures/unknown-key.yaml'],
       /^test\/fixtures\/unknown-key\.yaml:7:5 layers\.retry\.maxAtempts: unknown key; did you mean "maxAttempts"\?$/,
     ],
-    ['a wrong type', ['run', 'test/fixtures/wrong-type.yaml'], /^test\/fixtures\/wrong-type\.yaml:7:18 layers\.retry\.maxAttempts: expected number, got "three"$/],
+    ['a wrong type', ['run', 'test/fixtures/wrong-type.yaml'], /^test\/fixtures\/wrong-type\.yaml:7:18 layers\.retry\.maxAttempts: expected a whole number from 1 to 100, got "three"$/],
     ['an empty file', ['run', 'test/fixtures/empty.yaml'], /^test\/fixtures\/empty\.yaml:1:1: the file is empty/],
     [
       'a negative rate',

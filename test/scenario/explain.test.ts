@@ -50,7 +50,7 @@ describe('explainScenario', () => {
       '# [ ]   tool breaker',
       '# [ ]   retry',
     ]);
-    expect(lines).toContain('#       call ([ ] prompt cache prices every model call)');
+    expect(lines).toContain('#       call ([ ] prompt cache prices every model call; [ ] client timeout)');
   });
 
   it('marks every layer of seed-lab as on', () => {
