@@ -15,6 +15,7 @@ import { Phase, RequestPool, type RequestState } from './request-state.js';
 import { CallPool } from './call-state.js';
 import { CapacityServer, ServerAdmission } from '../upstream/server.js';
 import { Timeline } from '../metrics/timeline.js';
+import { scaleForSample } from './sampling.js';
 
 /** Event kinds. Small integers, dispatched by one switch. */
 const EventKind = {
@@ -42,6 +43,8 @@ export interface RunOptions {
   requests?: number;
   /** Override the scenario's seed. */
   seed?: number;
+  /** Simulate this fraction of the traffic, with capacities scaled alike (see `sampling.ts`). */
+  sample?: number;
 }
 
 /** Layer counters a run reports besides the collector's. */
@@ -69,6 +72,8 @@ export interface RunOutput {
   /** Peak number of requests in the system at once. */
   peakInSystem: number;
   timeline: Timeline;
+  /** The simulated fraction of the traffic (1 = all of it); reports scale counts by its inverse. */
+  sampleFraction: number;
   /** Windows of disturbed load or upstream health, for recovery analysis. */
   disturbances: { startMs: number; endMs: number }[];
   /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
@@ -112,7 +117,11 @@ export class Simulator implements Clock {
   private queuedAtServers = 0;
   readonly seed: number;
 
-  constructor(private readonly scenario: ParsedScenario, options: RunOptions = {}) {
+  private readonly sampleFraction: number;
+
+  constructor(scenarioAsWritten: ParsedScenario, options: RunOptions = {}) {
+    this.sampleFraction = options.sample ?? 1;
+    const scenario = scaleForSample(scenarioAsWritten, this.sampleFraction);
     this.seed = options.seed ?? scenario.seed;
     const streams = new RandomStreams(this.seed);
     this.workload = new Workload(scenario, streams);
@@ -130,7 +139,8 @@ export class Simulator implements Clock {
     this.harness = buildHarness(scenario, this, streams, { models: modelNames, tools: toolNames, tenants: this.workload.tenantNames });
     const defaultModel = scenario.upstream.defaultModel ? modelNames.indexOf(scenario.upstream.defaultModel) : 0;
     this.defaultTargets = Object.freeze([defaultModel]);
-    this.totalRequests = options.requests ?? scenario.workload.requests;
+    this.totalRequests =
+      options.requests !== undefined ? Math.max(1, Math.round(options.requests * this.sampleFraction)) : scenario.workload.requests;
     this.prefixTokens = scenario.workload.prompt.prefix.reduce((sum, layer) => sum + layer.tokens, 0);
     this.toolProbabilities = Float64Array.from(Object.values(scenario.workload.tools));
     this.toolRandom = streams.stream('tools');
@@ -197,6 +207,7 @@ export class Simulator implements Clock {
       events: queue.scheduled,
       peakInSystem: this.pool.capacity,
       timeline: this.timeline,
+      sampleFraction: this.sampleFraction,
       disturbances: [
         ...this.workload.disturbances(),
         ...this.upstream.targets.flatMap((t) => t.incidents.map((w) => ({ startMs: w.startMs, endMs: w.endMs }))),

@@ -28,7 +28,10 @@ export interface Breakdown {
 export interface RunResult {
   scenario: string;
   seed: number;
+  /** Requests the run stands for (the simulated ones, scaled up under `--sample`). */
   requests: number;
+  /** Present under `--sample`: the simulated fraction and the sampling error it adds. */
+  sampling?: { fraction: number; simulatedRequests: number; visibleFailureRateStdErr: number; visibleFailureRateCi95: number[] };
   simulatedMs: number;
   metrics: {
     visibleFailureRate: number;
@@ -77,17 +80,26 @@ export interface RunResult {
     queueDepth: number[];
     breakersOpen: number[];
   };
+  /**
+   * Request latency in log-spaced buckets (10 per decade): `[upperMs, count]` for the
+   * latencies in (previous upperMs, upperMs]. Optional: results read from older JSON lack it.
+   */
+  latencyHistogram?: Array<[upperMs: number, count: number]>;
 }
 
 /** Turns a run's counters into the reported figures, scaling money to a 30-day month. */
 export function buildResult(name: string, run: RunOutput): RunResult {
   const m = run.metrics;
   const n = Math.max(1, m.requests);
-  const monthly = run.horizonMs > 0 ? MONTH_MS / run.horizonMs : 0;
+  // Under --sample, counts and money stand for the whole traffic: scale them by 1/fraction.
+  const k = 1 / run.sampleFraction;
+  const count = (x: number) => Math.round(x * k);
+  const monthly = run.horizonMs > 0 ? (MONTH_MS / run.horizonMs) * k : 0;
   return {
     scenario: name,
     seed: run.seed,
-    requests: m.requests,
+    requests: count(m.requests),
+    ...(run.sampleFraction < 1 ? { sampling: samplingError(run.sampleFraction, m.requests, (m.failures + m.rejected) / n) } : {}),
     simulatedMs: round(run.endMs, 3),
     metrics: {
       visibleFailureRate: round((m.failures + m.rejected) / n),
@@ -98,35 +110,35 @@ export function buildResult(name: string, run: RunOutput): RunResult {
         mean: round(m.latency.meanMs, 3),
       },
       loadMultiplier: round(m.modelCalls / n),
-      upstreamCalls: m.modelCalls,
+      upstreamCalls: count(m.modelCalls),
       monthlyCostUsd: round(m.costUsd * monthly, 2),
-      wastedTokens: m.wastedTokens,
+      wastedTokens: count(m.wastedTokens),
       successRate: round(m.successes / n),
       rejectedRate: round(m.rejected / n),
       refusalRate: round(m.refused / n),
-      retries: m.retries,
-      retryBudgetDenied: run.layers.retryBudgetDenied,
-      fallbacks: m.fallbacks,
-      qualityFallbacks: m.qualityFallbacks,
-      classifierCalls: m.classifierCalls,
+      retries: count(m.retries),
+      retryBudgetDenied: count(run.layers.retryBudgetDenied),
+      fallbacks: count(m.fallbacks),
+      qualityFallbacks: count(m.qualityFallbacks),
+      classifierCalls: count(m.classifierCalls),
       breakerTrips: run.layers.breakerTrips,
       breakerReopens: run.layers.breakerReopens,
       breakerOpenMs: round(run.layers.breakerOpenMs, 3),
-      shortCircuited: m.shortCircuited,
+      shortCircuited: count(m.shortCircuited),
       cacheHitRate: round(run.layers.cacheHitRate),
-      cacheSavingsUsd: round(m.cacheSavingsUsd, 4),
+      cacheSavingsUsd: round(m.cacheSavingsUsd * k, 4),
       monthlyCacheSavingsUsd: round(m.cacheSavingsUsd * monthly, 2),
-      toolCalls: m.toolCalls,
-      abandonedCalls: m.abandonedCalls,
-      costUsd: round(m.costUsd, 4),
-      billedTokens: m.billedTokens,
+      toolCalls: count(m.toolCalls),
+      abandonedCalls: count(m.abandonedCalls),
+      costUsd: round(m.costUsd * k, 4),
+      billedTokens: count(m.billedTokens),
       wastedTokenRate: round(m.billedTokens > 0 ? m.wastedTokens / m.billedTokens : 0),
     },
-    byModel: breakdowns(m.byModel, monthly),
-    byTenant: breakdowns(m.byTenant, monthly),
-    byTier: breakdowns(m.byTier.filter((t) => t.calls > 0), monthly),
-    byTool: breakdowns(m.byTool, monthly),
-    loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, m.callsByCause[i]!])) as RunResult['loadAttribution'],
+    byModel: breakdowns(m.byModel, monthly, k),
+    byTenant: breakdowns(m.byTenant, monthly, k),
+    byTier: breakdowns(m.byTier.filter((t) => t.calls > 0), monthly, k),
+    byTool: breakdowns(m.byTool, monthly, k),
+    loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, count(m.callsByCause[i]!)])) as RunResult['loadAttribution'],
     servers: run.servers,
     recovery: analyseRecovery(run.timeline, run.disturbances),
     timeline: {
@@ -138,17 +150,38 @@ export function buildResult(name: string, run: RunOutput): RunResult {
       queueDepth: run.timeline.queueDepth,
       breakersOpen: run.timeline.breakersOpen,
     },
+    latencyHistogram: m.latency.buckets(),
   };
 }
 
-function breakdowns(groups: readonly GroupStats[], monthly: number): Record<string, Breakdown> {
+/**
+ * The sampling error `--sample` adds: the visible failure rate is a binomial proportion
+ * over the simulated requests, so its standard error is sqrt(p(1-p)/n) for those n, not
+ * for the traffic they stand for.
+ */
+function samplingError(fraction: number, simulatedRequests: number, visibleFailureRate: number) {
+  const n = Math.max(1, simulatedRequests);
+  const standardError = Math.sqrt((visibleFailureRate * (1 - visibleFailureRate)) / n);
+  return {
+    fraction,
+    simulatedRequests,
+    visibleFailureRateStdErr: round(standardError, 10),
+    // With no failure seen the normal interval collapses to [0, 0]; the rule of three gives the 95% upper bound.
+    visibleFailureRateCi95:
+      visibleFailureRate === 0
+        ? [0, round(3 / n, 10)]
+        : [round(Math.max(0, visibleFailureRate - 1.959964 * standardError), 10), round(Math.min(1, visibleFailureRate + 1.959964 * standardError), 10)],
+  };
+}
+
+function breakdowns(groups: readonly GroupStats[], monthly: number, k: number): Record<string, Breakdown> {
   const out: Record<string, Breakdown> = {};
   for (const g of groups) {
     out[g.name] = {
-      calls: g.calls,
-      failures: g.failures,
+      calls: Math.round(g.calls * k),
+      failures: Math.round(g.failures * k),
       failureRate: round(g.calls > 0 ? g.failures / g.calls : 0),
-      costUsd: round(g.costUsd, 4),
+      costUsd: round(g.costUsd * k, 4),
       monthlyCostUsd: round(g.costUsd * monthly, 2),
       p95Ms: round(g.latency.percentileMs(95), 3),
     };
