@@ -8,16 +8,19 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
 }
 
+/** Compact table style: no rule between rows, so a report fits on a screen. */
+const COMPACT = { 'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 /** The human-readable report of one run: headline figures, then the breakdowns. */
 export function renderRunTable(result: RunResult, color: boolean): string {
   const c: ChalkInstance = new Chalk({ level: color ? 1 : 0 });
   const m = result.metrics;
-  const headline = new Table({ head: [c.bold('metric'), c.bold('value')], style: { head: [], border: [] } });
+  const headline = new Table({ head: [c.bold('metric'), c.bold('value')], chars: COMPACT, style: { head: [], border: [] } });
   headline.push(
     ['visible failure rate', m.visibleFailureRate > 0.001 ? c.red(percent(m.visibleFailureRate)) : c.green(percent(m.visibleFailureRate))],
     ['latency p50 / p95 / p99', `${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p95)} / ${ms(m.latencyMs.p99)}`],
     ['latency mean', ms(m.latencyMs.mean)],
-    ['load multiplier', multiplier(m.loadMultiplier)],
+    ['load multiplier', `${multiplier(m.loadMultiplier)}  (${attribution(result)})`],
     ['upstream calls', integer(m.upstreamCalls)],
     ['retries', integer(m.retries) + (m.retryBudgetDenied ? ` (${integer(m.retryBudgetDenied)} denied by budget)` : '')],
     ['monthly cost', usd(m.monthlyCostUsd)],
@@ -25,15 +28,44 @@ export function renderRunTable(result: RunResult, color: boolean): string {
   );
   if (m.rejectedRate > 0) headline.push(['rejected', percent(m.rejectedRate)]);
   if (m.refusalRate > 0) headline.push(['refused (out of scope)', percent(m.refusalRate)]);
-  if (m.fallbacks > 0) headline.push(['fallbacks', integer(m.fallbacks)]);
+  if (m.fallbacks > 0 || m.qualityFallbacks > 0) headline.push(['fallbacks / quality fallbacks', `${integer(m.fallbacks)} / ${integer(m.qualityFallbacks)}`]);
+  if (m.breakerTrips > 0 || m.shortCircuited > 0) {
+    headline.push(['breaker trips / time open', `${integer(m.breakerTrips)} / ${ms(m.breakerOpenMs)} (${integer(m.shortCircuited)} calls refused)`]);
+  }
+  if (m.cacheHitRate > 0 || m.cacheSavingsUsd !== 0) {
+    headline.push(['cache hit rate / monthly savings', `${percent(m.cacheHitRate, 2)} / ${usd(m.monthlyCacheSavingsUsd)}`]);
+  }
+  if (m.abandonedCalls > 0) headline.push(['calls abandoned by the client', integer(m.abandonedCalls)]);
+  if (result.recovery) {
+    const r = result.recovery;
+    headline.push(['recovery after disturbance', r.recoveredAfterMs === null ? c.red('none (metastable: still failing at the end)') : `${ms(r.recoveredAfterMs)} after it ended`]);
+  }
+  if (result.sampling) {
+    const [low, high] = result.sampling.visibleFailureRateCi95;
+    headline.push(['sampled', `${percent(result.sampling.fraction, 1)} of traffic; visible failure 95% CI ${percent(low!)}..${percent(high!)}`]);
+  }
 
   const title = `${c.bold(result.scenario)}  seed ${result.seed}  ${integer(result.requests)} requests`;
-  return [title, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)].join('\n');
+  const parts = [title, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)];
+  if (Object.keys(result.byTier).length > 1) parts.push(breakdownTable('tier', result.byTier, c));
+  if (Object.keys(result.byTool).length > 0) parts.push(breakdownTable('tool', result.byTool, c));
+  return parts.join('\n');
+}
+
+/** "1 first + 0.04 retry + ..." per request: which layer multiplies the load. */
+function attribution(result: RunResult): string {
+  const n = Math.max(1, result.requests);
+  const names: Record<string, string> = { firstAttempt: 'first', retry: 'retry', fallback: 'fallback', qualityFallback: 'quality', halfOpenProbe: 'probe', classifier: 'classifier' };
+  return Object.entries(result.loadAttribution)
+    .filter(([, calls]) => calls > 0)
+    .map(([cause, calls]) => `${(calls / n).toFixed(3)} ${names[cause] ?? cause}`)
+    .join(' + ');
 }
 
 function breakdownTable(label: string, rows: Record<string, Breakdown>, c: ChalkInstance): string {
   const table = new Table({
-    head: [label, 'calls', 'failure rate', 'p95', 'monthly cost'].map((h) => c.bold(h)),
+    head: [label, label === 'tier' || label === 'tenant' ? 'requests' : 'calls', 'failure rate', 'p95', 'monthly cost'].map((h) => c.bold(h)),
+    chars: COMPACT,
     style: { head: [], border: [] },
   });
   for (const [name, b] of Object.entries(rows)) {
