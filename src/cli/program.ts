@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { registerCompare } from './commands/compare.js';
 import { registerExplain } from './commands/explain.js';
 import { registerInit } from './commands/init.js';
+import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerValidate } from './commands/validate.js';
 
 /** Builds the root command; each subcommand registers itself from its own file. */
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerInit(program);
   registerSchema(program);
   registerCompare(program);
+  registerSweep(program);
+  registerMerge(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -14,6 +14,9 @@ export class CallState {
   abandoned = false;
   tokens = 0;
   costUsd = 0;
+  /** Tenant and routed tier of the request, kept for billing after the request has ended. */
+  tenant = 0;
+  tier = 0;
 
   constructor(readonly id: number) {}
 }

@@ -107,6 +107,8 @@ export class Simulator implements Clock {
   private readonly totalRequests: number;
   private arrivals = 0;
   private lastArrivalMs = 0;
+  /** When the last request ended or a server last finished work: the run's real end (stale timers may fire later). */
+  private lastWorkMs = 0;
   /** Finite-capacity servers by target id; null = infinite capacity (independent failures only). */
   private readonly servers: (CapacityServer | null)[];
   private readonly overflowOutcome: number[];
@@ -203,7 +205,7 @@ export class Simulator implements Clock {
       seed: this.seed,
       // A shaped load's month is scaled from the span its arrivals actually took.
       horizonMs: this.workload.shaped ? this.lastArrivalMs : this.totalRequests / this.workload.ratePerMs,
-      endMs: this.time,
+      endMs: this.lastWorkMs,
       events: queue.scheduled,
       peakInSystem: this.pool.capacity,
       timeline: this.timeline,
@@ -388,6 +390,7 @@ export class Simulator implements Clock {
   private onServiceDone(callId: number, callGeneration: number): void {
     const callState = this.calls.get(callId);
     if (callState.generation !== callGeneration) return;
+    this.lastWorkMs = this.time;
     const server = this.servers[callState.target]!;
     const next = server.finish();
     if (next >= 0) {
@@ -397,7 +400,7 @@ export class Simulator implements Clock {
     }
     if (callState.abandoned) {
       // Nobody waits for this answer, but the provider still bills the tokens it generated.
-      if (callState.target < this.modelCount) this.metrics.recordAbandonedWork(callState.target, callState.tokens, callState.costUsd);
+      if (callState.target < this.modelCount) this.metrics.recordAbandonedWork(callState.target, callState.tenant, callState.tier, callState.tokens, callState.costUsd);
       this.calls.release(callState);
       return;
     }
@@ -419,6 +422,8 @@ export class Simulator implements Clock {
       // Price the abandoned work now, while the request's tokens are still at hand.
       callState.tokens = this.callTokens(req);
       callState.costUsd = this.callCostUsd(req, this.upstream.targets[req.target]!);
+      callState.tenant = req.tenant;
+      callState.tier = req.label;
     }
     req.callOutcome = Outcome.Timeout;
     req.callLatencyMs = this.time - callState.startMs;
@@ -574,6 +579,7 @@ export class Simulator implements Clock {
   // --- End of a request -----------------------------------------------------------------
 
   private finish(req: RequestState, outcome: RequestOutcome): void {
+    this.lastWorkMs = this.time;
     if (outcome === RequestOutcome.Success) req.usefulTokens += req.pendingUsefulTokens;
     const timeline = this.timeline;
     if (outcome === RequestOutcome.Success) timeline.goodput[timeline.current]!++;

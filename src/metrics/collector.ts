@@ -64,14 +64,15 @@ export class MetricsCollector {
   }
 
   /** A call the client abandoned finished at its server: billed, and wasted. */
-  recordAbandonedWork(model: number, tokens: number, costUsd: number): void {
+  recordAbandonedWork(model: number, tenant: number, tier: number, tokens: number, costUsd: number): void {
     this.abandonedCalls++;
     this.billedTokens += tokens;
     this.wastedTokens += tokens;
     this.costUsd += costUsd;
-    const stats = this.byModel[model]!;
-    stats.tokens += tokens;
-    stats.costUsd += costUsd;
+    for (const stats of [this.byModel[model]!, this.byTenant[tenant]!, this.byTier[tier]!]) {
+      stats.tokens += tokens;
+      stats.costUsd += costUsd;
+    }
   }
 
   /** One tool call finished. */

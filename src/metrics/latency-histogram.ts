@@ -67,6 +67,35 @@ export class LatencyHistogram {
     return this.histogram.maxValue / 1000;
   }
 
+  /**
+   * Counts in log-spaced buckets, `BUCKETS_PER_DECADE` per decade of milliseconds: each
+   * entry is `[upperMs, count]` for the values in (previous upper edge, upperMs], from the
+   * smallest recorded value's bucket to the largest's, empty buckets included so the
+   * shape is faithful. For reports: it walks the HDR histogram, so keep it off the hot path.
+   */
+  buckets(): Array<[upperMs: number, count: number]> {
+    if (this.n === 0) return [];
+    this.flush();
+    const histogram = this.histogram;
+    if (!(histogram instanceof hdr.JsHistogram)) throw new Error('LatencyHistogram.buckets needs the JS HDR histogram');
+    const counts = new Map<number, number>();
+    let lowest = Infinity;
+    let highest = -Infinity;
+    const values = histogram.recordedValuesIterator;
+    values.reset();
+    while (values.hasNext()) {
+      const step = values.next();
+      // The lowest value of the HDR slot is the value the fast path recorded, in us.
+      const index = bucketIndex(histogram.lowestEquivalentValue(step.valueIteratedTo) / 1000);
+      counts.set(index, (counts.get(index) ?? 0) + step.countAtValueIteratedTo);
+      if (index < lowest) lowest = index;
+      if (index > highest) highest = index;
+    }
+    const out: Array<[number, number]> = [];
+    for (let index = lowest; index <= highest; index++) out.push([Number(bucketUpperMs(index).toPrecision(6)), counts.get(index) ?? 0]);
+    return out;
+  }
+
   /** Moves buffered counts into the HDR histogram, each at the lowest value of its slot. */
   private flush(): void {
     if (this.pendingCount === 0) return;
@@ -81,4 +110,19 @@ export class LatencyHistogram {
     }
     this.pendingCount = 0;
   }
+}
+
+/** Resolution of `LatencyHistogram.buckets`: log-spaced edges, this many per factor of ten. */
+export const BUCKETS_PER_DECADE = 10;
+
+function bucketUpperMs(index: number): number {
+  return Math.pow(10, index / BUCKETS_PER_DECADE);
+}
+
+/** The bucket whose range (upper(index - 1), upper(index)] holds `valueMs`, corrected for float error at the edges. */
+function bucketIndex(valueMs: number): number {
+  let index = Math.ceil(Math.log10(valueMs) * BUCKETS_PER_DECADE);
+  while (bucketUpperMs(index) < valueMs) index++;
+  while (bucketUpperMs(index - 1) >= valueMs) index--;
+  return index;
 }

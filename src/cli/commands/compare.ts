@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
 import { comparisonJson, compareVariants, renderComparisonMarkdown, renderComparisonTable } from '../../report/comparison.js';
 import { means } from '../../report/confidence.js';
+import { renderCompareHtml } from '../../report/html.js';
 import { useColor } from '../../report/table.js';
 import { deriveVariant, ladderVariants, VariantError, type NamedScenario, type Variant } from '../../report/variants.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
-import { emit } from '../output.js';
+import { emit, writeFileAtomic } from '../output.js';
 import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
+import { REPORT_HELP } from '../sweep-reports.js';
 
 interface CompareFlags extends GateFlags {
   layers?: string[];
@@ -20,6 +22,7 @@ interface CompareFlags extends GateFlags {
   format: 'table' | 'json' | 'md';
   out?: string;
   set: string[];
+  report?: string;
 }
 
 /** Parses `--layers none,retry,retry+breaker,all` into its variant specifications. */
@@ -46,7 +49,8 @@ export function registerCompare(program: Command): void {
     .option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)
     .option('--format <format>', 'table, json or md', formatOption(['table', 'json', 'md'] as const), 'table')
     .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
-    .option(SET_FLAGS, `${SET_HELP}; applies to every file`, collectSet, []);
+    .option(SET_FLAGS, `${SET_HELP}; applies to every file`, collectSet, [])
+    .option('--report <file>', REPORT_HELP);
   addGateOptions(command).action((files: string[], flags: CompareFlags) => {
     if (flags.layers && flags.ladder) throw new UsageError('--layers and --ladder cannot be combined; pick one');
     const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
@@ -62,6 +66,7 @@ export function registerCompare(program: Command): void {
           ? renderComparisonMarkdown(compared, header)
           : renderComparisonTable(compared, header, !flags.out && useColor(process.stdout));
     emit(text, flags.out);
+    if (flags.report) writeFileAtomic(flags.report, renderCompareHtml(compared, { ...header, scenarios: [...new Set(scenarios.map((s) => s.name))] }));
     applyGates(
       compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checksFor(variants[i]!.scenario.slo, flags) })),
       flags,

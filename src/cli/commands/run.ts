@@ -2,13 +2,17 @@ import type { Command } from 'commander';
 import { simulate } from '../../engine/simulator.js';
 import { buildResult } from '../../metrics/results.js';
 import { headlineValues } from '../../report/headline.js';
+import { renderRunHtml } from '../../report/html.js';
 import { renderRunTable, useColor } from '../../report/table.js';
+import { runTerminalChart, writeChart } from '../../report/terminal-chart.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { applyGates, ASSERT_FLAGS, ASSERT_HELP, assertionOption, checksFor, JUNIT_FLAGS, JUNIT_HELP, type GateFlags } from '../gates.js';
-import { emit } from '../output.js';
+import { UsageError } from '../errors.js';
+import { emit, writeFileAtomic } from '../output.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
+import { REPORT_HELP } from '../sweep-reports.js';
 
 interface RunFlags extends GateFlags {
   seed?: number;
@@ -17,6 +21,8 @@ interface RunFlags extends GateFlags {
   out?: string;
   set: string[];
   replications: number;
+  report?: string;
+  chart?: boolean;
 }
 
 /** `harness-sim run FILE`: simulate one scenario and report its figures. */
@@ -33,8 +39,13 @@ export function registerRun(program: Command): void {
     .option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)
     .option(ASSERT_FLAGS, ASSERT_HELP, assertionOption, [])
     .option(JUNIT_FLAGS, JUNIT_HELP)
+    .option('--report <file>', REPORT_HELP)
+    .option('--chart', 'also print a compact Unicode chart of the failure rate through simulated time')
     .action((file: string, flags: RunFlags) => {
       const { scenario } = loadScenarioFile(file, { overrides: flags.set });
+      if (flags.replications > 1 && (flags.report || flags.chart)) {
+        throw new UsageError('--report and --chart draw one run; drop --replications, or use compare/sweep --replications for intervals');
+      }
       if (flags.replications > 1) return runReplicated(scenario, flags);
       const output = simulate(scenario, { seed: flags.seed, requests: flags.requests });
       const result = buildResult(scenario.name, output);
@@ -43,6 +54,8 @@ export function registerRun(program: Command): void {
           ? JSON.stringify(result, null, 2)
           : renderRunTable(result, !flags.out && useColor(process.stdout));
       emit(text, flags.out);
+      if (flags.report) writeFileAtomic(flags.report, renderRunHtml(result));
+      if (flags.chart) writeChart(runTerminalChart(result), flags.format === 'json' && !flags.out);
       applyGates([{ label: scenario.name, values: headlineValues(result), checks: checksFor(scenario.slo, flags) }], flags);
     });
 }

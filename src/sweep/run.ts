@@ -1,0 +1,239 @@
+import { simulate } from '../engine/simulator.js';
+import { buildResult } from '../metrics/results.js';
+import { round } from '../metrics/results.js';
+import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
+import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../report/headline.js';
+import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
+import { deriveVariant, VariantError, type NamedScenario } from '../report/variants.js';
+import { ScenarioError, formatIssue, type ScenarioIssue } from '../scenario/errors.js';
+import { loadScenarioFile, parseScenarioText, type ScenarioOverride } from '../scenario/load.js';
+import { OVERRIDE_SOURCE } from '../scenario/overrides.js';
+import { readScenarioText, parseYamlValue } from '../scenario/yaml-source.js';
+import type { SloCheck } from '../slo/expression.js';
+import { buildGrid, inShard, shardText, SweepSpecError, type GridPoint, type ParamValue, type Shard, type SweepParam } from './grid.js';
+import { runPool } from './pool.js';
+
+/**
+ * Planning and running a sweep: every point is validated up front (so a bad value exits
+ * before any work), then its replications run as independent tasks whose results are put
+ * back by point index, never by completion order, so the output does not depend on `--jobs`.
+ */
+
+/** One simulation: what a worker receives. Plain data, so it crosses a thread boundary. */
+export interface SweepTask {
+  file: string;
+  /** `--set` strings first, then the point's params as `{ key, value }` (params win). */
+  overrides: ScenarioOverride[];
+  requests?: number;
+  seed: number;
+  /** Layer variant spec (`all`, `none`, `retry+breaker`). */
+  variant: string;
+}
+
+/** Runs one task in this thread: load, derive the variant, simulate, read the headline figures. */
+export function runTask(task: SweepTask): HeadlineValues {
+  const { scenario } = loadScenarioFile(task.file, { overrides: task.overrides });
+  const variant = deriveVariant(scenario, task.variant).scenario;
+  return headlineValues(buildResult(variant.name, simulate(variant, { seed: task.seed, requests: task.requests })));
+}
+
+/** What a sweep runs: the scenario, grid, variants, seeds and gates. */
+export interface SweepOptions {
+  file: string;
+  params: readonly SweepParam[];
+  /** Variant specs from `--layers`; `['all']` (the scenario as written) when absent. */
+  variants: readonly string[];
+  /** `--set` overrides applied to every point before its params. */
+  set: readonly string[];
+  seed?: number;
+  requests?: number;
+  replications: number;
+  shard?: Shard;
+  /** The checks gates apply: recorded in the result's `slo` so `merge` can apply them too. */
+  checks: readonly SloCheck[];
+}
+
+/** A validated sweep, ready to run. */
+export interface SweepPlan {
+  /** Every result field but `points`. */
+  header: Omit<SweepResult, 'points'>;
+  /** The points this run computes (a shard's, or all), in index order. */
+  points: GridPoint[];
+  /** `points.length * replications` tasks, point by point, replications in seed order. */
+  tasks: SweepTask[];
+}
+
+const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * Validates the whole grid (every cell with every variant, whatever the shard, so all
+ * shards fail alike) and lists the tasks. Throws `ScenarioError` for a bad file or `--set`,
+ * `SweepSpecError` naming `--param KEY` or `--layers` for a bad point.
+ */
+export function planSweep(options: SweepOptions): SweepPlan {
+  const text = readScenarioText(options.file);
+  const base = parseScenarioText(text, options.file, { overrides: options.set });
+  const grid = buildGrid(options.params, options.variants);
+  const cellCount = grid.length / options.variants.length;
+  const cellSeeds: number[] = [];
+  for (const point of grid.slice(0, cellCount)) {
+    const scenario = loadPoint(text, options, point);
+    for (const spec of options.variants) deriveOrThrow(scenario, spec, point);
+    const seed = options.seed ?? scenario.seed;
+    if (seed + options.replications - 1 > MAX_SEED) {
+      throw new SweepSpecError(`--replications: seeds ${seed} to ${seed + options.replications - 1} pass the largest seed, ${MAX_SEED}; use a smaller --seed`);
+    }
+    cellSeeds.push(seed);
+  }
+  const points = options.shard ? grid.filter((p) => inShard(p.index, options.shard!)) : grid;
+  const tasks = points.flatMap((point) =>
+    Array.from({ length: options.replications }, (_, r) => ({
+      file: options.file,
+      overrides: [...options.set, ...pointOverrides(point)],
+      ...(options.requests !== undefined ? { requests: options.requests } : {}),
+      seed: cellSeeds[point.index % cellCount]! + r,
+      variant: point.variant,
+    })),
+  );
+  const header: Omit<SweepResult, 'points'> = {
+    scenario: base.name,
+    seed: options.seed ?? base.seed,
+    requests: options.requests ?? base.workload.requests,
+    replications: options.replications,
+    params: options.params.map((p) => p.key),
+    variants: [...options.variants],
+    totalPoints: grid.length,
+    ...(options.shard ? { shard: shardText(options.shard) } : {}),
+    ...(options.checks.length > 0 ? { slo: options.checks.map((c) => ({ metric: c.metric, operator: c.op, limit: c.limit })) } : {}),
+  };
+  return { header, points, tasks };
+}
+
+/**
+ * A point's params as overrides. Text values are read as YAML, as `--set` reads them, so
+ * `250ms` and `4%` stay text for the unit parsers while `true` becomes a boolean.
+ */
+export function pointOverrides(point: GridPoint): { key: string; value: unknown }[] {
+  return Object.entries(point.params).map(([key, value]) => ({ key, value: overrideValue(value) }));
+}
+
+function overrideValue(value: ParamValue): unknown {
+  if (typeof value === 'number') return value;
+  try {
+    return parseYamlValue(value);
+  } catch {
+    return value; // the schema reports it, at the param's key
+  }
+}
+
+/** Loads one cell, turning its problems into a message that names the `--param` at fault. */
+function loadPoint(text: string, options: SweepOptions, point: GridPoint): NamedScenario {
+  try {
+    return parseScenarioText(text, options.file, { overrides: [...options.set, ...pointOverrides(point)] });
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    throw new SweepSpecError(error.issues.map((issue) => paramIssue(issue, point)).join('\n'));
+  }
+}
+
+/**
+ * `--param KEY=VALUE: message` when the issue is at (or on the way to) a swept key;
+ * otherwise, as when a value breaks a rule spanning fields, every param of the point
+ * followed by the issue where it was found.
+ */
+function paramIssue(issue: ScenarioIssue, point: GridPoint): string {
+  const keys = Object.keys(point.params);
+  const atKey = (key: string) => issue.key === key || issue.key.startsWith(`${key}.`) || issue.key.startsWith(`${key}[`) || key.startsWith(`${issue.key}.`);
+  const owner = issue.file === OVERRIDE_SOURCE ? keys.filter(atKey).sort((a, b) => b.length - a.length)[0] : undefined;
+  if (owner !== undefined) {
+    const where = issue.key === owner ? '' : ` ${issue.key}:`;
+    return `--param ${owner}=${point.params[owner]}:${where} ${issue.message}`;
+  }
+  const params = keys.map((key) => `${key}=${point.params[key]}`).join(' ');
+  return `--param ${params || '(none)'}: ${formatIssue(issue)}`;
+}
+
+function deriveOrThrow(scenario: NamedScenario, spec: string, point: GridPoint): void {
+  try {
+    deriveVariant(scenario, spec);
+  } catch (error) {
+    if (!(error instanceof VariantError)) throw error;
+    const params = Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(', ');
+    throw new SweepSpecError(`--layers: ${error.message}${params ? ` (at ${params})` : ''}`);
+  }
+}
+
+/** Progress after each finished task: points whose every replication is done. */
+export type SweepProgress = (pointsDone: number, totalPoints: number) => void;
+
+/**
+ * Runs the plan's tasks, in this thread when `jobs` is 1, else on that many worker threads,
+ * and assembles the result. The output is the same for every `jobs`.
+ */
+export async function executeSweep(plan: SweepPlan, jobs: number, onProgress?: SweepProgress): Promise<SweepResult> {
+  const replications = plan.header.replications;
+  const remaining = plan.points.map(() => replications);
+  let pointsDone = 0;
+  const done = (task: number) => {
+    const p = Math.floor(task / replications);
+    if (--remaining[p]! === 0) pointsDone++;
+    onProgress?.(pointsDone, plan.points.length);
+  };
+  let values: HeadlineValues[];
+  if (jobs <= 1) {
+    values = plan.tasks.map((task, i) => {
+      const result = runTask(task);
+      done(i);
+      return result;
+    });
+  } else {
+    values = await runPool<SweepTask, HeadlineValues>(plan.tasks, jobs, new URL('./worker.js', import.meta.url), done);
+  }
+  const points = plan.points.map((point, p) => summarisePoint(point, values.slice(p * replications, (p + 1) * replications)));
+  return sweepResult(plan.header, points);
+}
+
+/** A point's figures: the mean over its replications, with 95% intervals when there are several. */
+export function summarisePoint(point: GridPoint, runs: readonly HeadlineValues[]): SweepPoint {
+  const metrics = {} as Record<HeadlineKey, number>;
+  const intervals = {} as Record<HeadlineKey, Interval>;
+  for (const key of HEADLINE_KEYS) {
+    const interval = confidenceInterval(runs.map((run) => run[key]));
+    metrics[key] = round(interval.mean);
+    intervals[key] = roundInterval(interval);
+  }
+  return { index: point.index, params: point.params, variant: point.variant, metrics, ...(runs.length > 1 ? { intervals } : {}) };
+}
+
+/**
+ * A result with its fields in one fixed order (including each point's params, metrics and
+ * intervals), whatever order `header` and `points` came in: a merge of parts read back from
+ * JSON prints byte for byte what the unsharded run prints.
+ */
+export function sweepResult(header: Omit<SweepResult, 'points'>, points: readonly SweepPoint[]): SweepResult {
+  const ordered = [...points].sort((a, b) => a.index - b.index);
+  const pick = <T>(record: Record<HeadlineKey, T>, copy: (value: T) => T = (value) => value) =>
+    Object.fromEntries(HEADLINE_KEYS.map((key) => [key, copy(record[key])])) as Record<HeadlineKey, T>;
+  return {
+    scenario: header.scenario,
+    seed: header.seed,
+    requests: header.requests,
+    replications: header.replications,
+    params: [...header.params],
+    variants: [...header.variants],
+    totalPoints: header.totalPoints,
+    ...(header.shard !== undefined ? { shard: header.shard } : {}),
+    points: ordered.map((point) => ({
+      index: point.index,
+      params: Object.fromEntries(header.params.map((key) => [key, point.params[key]!])),
+      variant: point.variant,
+      metrics: pick(point.metrics),
+      ...(point.intervals ? { intervals: pick(point.intervals, canonicalInterval) } : {}),
+    })),
+    ...(header.slo !== undefined ? { slo: header.slo.map((s) => ({ metric: s.metric, operator: s.operator, limit: s.limit })) } : {}),
+  };
+}
+
+function canonicalInterval(interval: Interval): Interval {
+  return { mean: interval.mean, low: interval.low, high: interval.high, halfWidth: interval.halfWidth, sd: interval.sd, n: interval.n };
+}
