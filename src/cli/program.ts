@@ -7,6 +7,7 @@ import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerValidate } from './commands/validate.js';
+import { registerVerify } from './commands/verify.js';
 
 /** Builds the root command; each subcommand registers itself from its own file. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerSweep(program);
   registerMerge(program);
+  registerVerify(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -42,7 +42,12 @@ export function axisFormat(unit: MetricUnit): (value: number) => string {
     case 'rate':
       return (v) => `${Number((v * 100).toPrecision(3))}%`;
     case 'duration':
-      return (v) => (Math.abs(v) >= 1000 ? `${Number((v / 1000).toPrecision(3))} s` : `${Number(v.toPrecision(3))} ms`);
+      return (v) => {
+        const size = Math.abs(v);
+        if (size >= 1000) return `${Number((v / 1000).toPrecision(3))} s`;
+        if (size >= 1 || size === 0) return `${Number(v.toPrecision(3))} ms`;
+        return `${Number((v * 1000).toPrecision(3))} µs`;
+      };
     case 'money':
       return (v) => `${v < 0 ? '-' : ''}$${formatCompact(Math.abs(v))}`;
     case 'ratio':
@@ -393,13 +398,13 @@ function timelineSections(result: RunResult): string {
   const recovery = result.recovery;
   if (recovery) {
     markers.push({ value: recovery.disturbanceEndMs, label: 'disturbance ends' });
-    if (recovery.recoveredAfterMs !== null) markers.push({ value: recovery.disturbanceEndMs + recovery.recoveredAfterMs, label: `recovered after ${formatElapsed(recovery.recoveredAfterMs)}` });
+    if (recovery.recoveredAfterMs !== null) markers.push({ value: recovery.disturbanceEndMs + recovery.recoveredAfterMs, label: recovery.recoveredAfterMs === 0 ? 'recovered at once' : `recovered after ${formatElapsed(recovery.recoveredAfterMs)}` });
   }
   const rate = axisFormat('rate');
   const charts = [
     timelineChart({ name: 'run-failure-rate', title: 'failure rate of finished requests', bucketMs, series: [{ name: 'failure rate', values: failureRate, mode: 'area' }], y: { label: 'failure rate', format: rate }, markers }),
-    timelineChart({ name: 'run-breakers-open', title: 'open circuit breakers', bucketMs, series: [{ name: 'open breakers', values: columns.map((c) => c.breakersOpen), mode: 'step' }], y: { label: 'open breakers' }, height: 220 }),
-    timelineChart({ name: 'run-queue-depth', title: 'queue depth (peak per column)', bucketMs, series: [{ name: 'queue depth', values: columns.map((c) => c.queueDepth), mode: 'area' }], y: { label: 'queued requests' }, height: 220 }),
+    timelineChart({ name: 'run-breakers-open', title: 'open circuit breakers', bucketMs, series: [{ name: 'open breakers', values: columns.map((c) => c.breakersOpen), mode: 'step' }], y: { label: 'open breakers', integer: true }, height: 220 }),
+    timelineChart({ name: 'run-queue-depth', title: 'queue depth (peak per column)', bucketMs, series: [{ name: 'queue depth', values: columns.map((c) => c.queueDepth), mode: 'area' }], y: { label: 'queued requests', integer: true }, height: 220 }),
     timelineChart({
       name: 'run-throughput',
       title: 'throughput: offered requests, upstream calls and finished requests per second',
@@ -421,7 +426,7 @@ function timelineSections(result: RunResult): string {
   ];
   if (recovery) {
     failureRows.push(['disturbance ended at', formatElapsed(recovery.disturbanceEndMs)]);
-    failureRows.push(['recovered', recovery.recoveredAfterMs === null ? 'never (metastable)' : `after ${formatElapsed(recovery.recoveredAfterMs)}`]);
+    failureRows.push(['recovered', recovery.recoveredAfterMs === null ? 'never (metastable)' : recovery.recoveredAfterMs === 0 ? 'at once' : `after ${formatElapsed(recovery.recoveredAfterMs)}`]);
     failureRows.push(['success ratio before / at the end', `${pct(recovery.baselineSuccessRatio)} / ${pct(recovery.finalSuccessRatio)}`]);
   }
   const breakerRows: string[][] = [

@@ -29,6 +29,8 @@ export interface AxisSpec {
   domain?: readonly [number, number];
   /** Linear y axes start at zero unless this is false, so heights compare honestly. */
   zero?: boolean;
+  /** Whole numbers only (counts): no `0.5 open breakers` ticks. */
+  integer?: boolean;
 }
 
 /** A horizontal (line charts) or vertical (histograms) reference line with a label. */
@@ -159,11 +161,11 @@ export function niceTicks(min: number, max: number, target = 5): number[] {
   return ticks;
 }
 
-/** The 1, 2, 5 or 10 x 10^k nearest above `value`'s scale. */
+/** The 1, 2, 5 or 10 x 10^k nearest to `value` (rounding in log terms, so 0.25 gives 0.2 and 3.1 gives 5). */
 function niceNumber(value: number): number {
   const exponent = Math.floor(Math.log10(value));
   const fraction = value / 10 ** exponent;
-  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+  const nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
   return nice * 10 ** exponent;
 }
 
@@ -251,8 +253,9 @@ function makeScale(axis: AxisSpec, values: readonly number[], range: readonly [n
     domain = axis.domain ?? [Math.min(lo, ...ticks.map((t) => t.value)), Math.max(hi, ...ticks.map((t) => t.value))];
   } else if (isY) {
     // y: the domain snaps out to the nice ticks so the top gridline bounds the data.
-    const tickValues = niceTicks(lo, hi);
-    domain = axis.domain ?? [tickValues[0]!, tickValues[tickValues.length - 1]!];
+    const nice = niceTicks(lo, axis.integer ? Math.max(hi, lo + 1) : hi);
+    const tickValues = axis.integer ? nice.filter(Number.isInteger) : nice;
+    domain = axis.domain ?? [nice[0]!, nice[nice.length - 1]!];
     ticks = tickValues.map((v) => ({ value: v, label: format(v) }));
   } else {
     // x: the domain is the data's extent, ticks fall inside it.
@@ -296,10 +299,18 @@ interface Frame {
 }
 
 /** Lays out title, legend rows and margins; the left margin fits the widest y tick label. */
-function frame(size: ChartSize, title: string, legend: readonly { name: string; color: string; dash: string }[], yLabels: readonly string[], bottomExtra = 0): Frame {
+function frame(
+  size: ChartSize,
+  title: string,
+  legend: readonly { name: string; color: string; dash: string }[],
+  yLabels: readonly string[],
+  bottomExtra = 0,
+  topExtra = 0,
+): Frame {
   const width = size.width ?? DEFAULT_WIDTH;
   const height = size.height ?? DEFAULT_HEIGHT;
-  const left = 34 + Math.max(20, ...yLabels.map((l) => textWidth(l, TICK_FONT_PX)));
+  // At least room for seven-character labels, so charts stacked on a page line up their plots.
+  const left = 34 + Math.max(46, ...yLabels.map((l) => textWidth(l, TICK_FONT_PX)));
   const right = 24;
   let legendSvg = '';
   let x = left;
@@ -315,8 +326,8 @@ function frame(size: ChartSize, title: string, legend: readonly { name: string; 
     x += itemWidth;
   }
   const legendRows = legend.length ? row + 1 : 0;
-  const top = 36 + legendRows * 18 + 12;
-  return { width, height: height + legendRows * 18 + bottomExtra, left, right, top, bottom: 48 + bottomExtra, legendSvg };
+  const top = 36 + legendRows * 18 + 12 + topExtra;
+  return { width, height: height + legendRows * 18 + bottomExtra + topExtra, left, right, top, bottom: 48 + bottomExtra, legendSvg };
 }
 
 function open(name: string, title: string, f: Frame): string {
@@ -465,13 +476,15 @@ export function histogramChart(spec: HistogramSpec): string {
     ? { ...spec.y, domain: spec.y.domain ?? [minPositive / 2, 10 ** Math.ceil(Math.log10(Math.max(...counts, 1)) + 1e-9) || 10], ticks: spec.y.ticks }
     : spec.y;
   const yValues = spec.y.log ? [...counts, minPositive / 2] : counts;
-  const provisionalY = makeScale(yAxis, yValues, [1, 0], true);
-  const yTicks = spec.y.log ? provisionalY.ticks.filter((t) => Math.abs(Math.log10(t.value) % 1) < 1e-9) : provisionalY.ticks;
-  const f = frame(spec, spec.title, [], yTicks.map((t) => t.label));
+  // Counts on a log axis are labelled at powers of ten only: "2 requests" ticks add noise.
+  const yScaleOver = (range: readonly [number, number]): Scale => {
+    const scale = makeScale(yAxis, yValues, range, true);
+    return spec.y.log ? { map: scale.map, ticks: scale.ticks.filter((t) => Math.abs(Math.log10(t.value) % 1) < 1e-9) } : scale;
+  };
+  const f = frame(spec, spec.title, [], yScaleOver([1, 0]).ticks.map((t) => t.label), 0, markerBand(spec.markers));
   const edges = [...bins.map((b) => b.low), ...bins.map((b) => b.high), ...(spec.markers ?? []).map((m) => m.value).filter((v) => v > 0)];
   const x = makeScale({ ...spec.x, log: true }, edges, [f.left, f.width - f.right], false);
-  const yScale = makeScale(yAxis, yValues, [f.height - f.bottom, f.top], true);
-  const y: Scale = { map: yScale.map, ticks: spec.y.log ? yScale.ticks.filter((t) => Math.abs(Math.log10(t.value) % 1) < 1e-9) : yScale.ticks };
+  const y = yScaleOver([f.height - f.bottom, f.top]);
   let out = open(spec.name, spec.title, f) + axes(f, x, y, spec.x.label, spec.y.label);
   const baseline = f.height - f.bottom;
   out += `<g data-series="${escapeXml(spec.y.label)}" fill="${PALETTE[0]}">`;
@@ -494,7 +507,7 @@ export function timelineChart(spec: TimelineSpec): string {
   const values = spec.series.flatMap((s) => s.values);
   const provisionalY = makeScale(spec.y, values, [1, 0], true);
   const legend = spec.series.map((s, i) => ({ name: s.name, color: colorAt(i), dash: '' }));
-  const f = frame(spec, spec.title, spec.series.length > 1 ? legend : [], provisionalY.ticks.map((t) => t.label));
+  const f = frame(spec, spec.title, spec.series.length > 1 ? legend : [], provisionalY.ticks.map((t) => t.label), 0, markerBand(spec.markers));
   const ticks = timeTicks(spanMs).map((t) => ({ value: t, label: formatElapsed(t) }));
   const x = makeScale({ label: 'simulated time', ticks, domain: [0, spanMs] }, [], [f.left, f.width - f.right], false);
   const y = makeScale(spec.y, values, [f.height - f.bottom, f.top], true);
@@ -524,16 +537,25 @@ export function timelineChart(spec: TimelineSpec): string {
   return `${out}</svg>`;
 }
 
-/** Dashed vertical lines with labels stacked down from the top so neighbours do not overlap. */
+/** Height of the band above the plot that holds marker labels: one row per marker. */
+function markerBand(markers: readonly ReferenceLine[] | undefined): number {
+  return (markers?.length ?? 0) * 14;
+}
+
+/**
+ * Dashed vertical lines whose labels sit in the band above the plot, one row each, so
+ * neither neighbouring labels nor the data hide them; a label near the right edge ends at its line.
+ */
 function verticalMarkers(f: Frame, x: Scale, markers: readonly ReferenceLine[]): string {
   let out = '';
   markers.forEach((m, i) => {
     const xx = px(x.map(m.value));
-    const anchor = xx > f.width - f.right - 120 ? ' text-anchor="end"' : '';
+    const rowY = f.top - 4 - (markers.length - 1 - i) * 14;
+    const anchor = xx > f.width - f.right - 140 ? ' text-anchor="end"' : '';
     const tx = anchor ? xx - 4 : xx + 4;
     out +=
-      `<g data-marker="${escapeXml(m.label)}"><line x1="${xx}" y1="${f.top}" x2="${xx}" y2="${f.height - f.bottom}" stroke="#c0392b" stroke-width="1.3" stroke-dasharray="5 4"/>` +
-      `<text x="${px(tx)}" y="${f.top + 12 + i * 14}"${anchor} fill="#c0392b" font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">${escapeXml(m.label)}</text></g>`;
+      `<g data-marker="${escapeXml(m.label)}"><line x1="${xx}" y1="${rowY - 10}" x2="${xx}" y2="${f.height - f.bottom}" stroke="#c0392b" stroke-width="1.3" stroke-dasharray="5 4"/>` +
+      `<text x="${px(tx)}" y="${rowY}"${anchor} fill="#c0392b" font-size="11">${escapeXml(m.label)}</text></g>`;
   });
   return out;
 }

@@ -1,6 +1,5 @@
 import { simulate } from '../engine/simulator.js';
-import { buildResult } from '../metrics/results.js';
-import { round } from '../metrics/results.js';
+import { buildResult, round } from '../metrics/results.js';
 import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
 import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../report/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';

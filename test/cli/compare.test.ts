@@ -1,5 +1,5 @@
-import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,7 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 let dir = '';
 
 beforeAll(() => {
-  try {
-    execSync('npx tsc -p tsconfig.json', { cwd: ROOT, stdio: 'pipe' });
-  } catch (error) {
-    // tsc still emits when someone else's in-progress file has a type error.
-    if (!existsSync(CLI)) throw error;
-  }
+  // dist/ is built once by test/global-setup.ts.
   dir = mkdtempSync(join(tmpdir(), 'harness-sim-compare-'));
 }, 60_000);
 

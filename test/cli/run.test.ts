@@ -1,4 +1,4 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,13 +10,7 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 let outDir = '';
 
 beforeAll(() => {
-  try {
-    execSync('npx tsc -p tsconfig.json', { cwd: ROOT, stdio: 'pipe' });
-  } catch (error) {
-    // tsc still emits when someone else's in-progress file has a type error; only a
-    // missing CLI makes these tests meaningless.
-    if (!existsSync(CLI)) throw error;
-  }
+  // dist/ is built once by test/global-setup.ts.
   outDir = mkdtempSync(join(tmpdir(), 'harness-sim-cli-'));
 }, 60_000);
 

@@ -45,3 +45,48 @@ describe('LatencyHistogram', () => {
     expect(h.meanMs).toBe(0);
   });
 });
+
+describe('LatencyHistogram.buckets', () => {
+  it('counts values in log-spaced buckets, ten per decade, empty buckets between them included', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 5; i++) h.record(100);
+    for (let i = 0; i < 3; i++) h.record(1000);
+    const buckets = h.buckets();
+    expect(buckets).toHaveLength(11);
+    expect(buckets[0]).toEqual([100, 5]);
+    expect(buckets[10]).toEqual([1000, 3]);
+    expect(buckets.slice(1, 10).every(([, n]) => n === 0)).toBe(true);
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]![0] / buckets[i - 1]![0]).toBeCloseTo(10 ** 0.1, 4);
+  });
+
+  it('returns no buckets when empty', () => {
+    expect(new LatencyHistogram().buckets()).toEqual([]);
+  });
+
+  it('matches exact bucket counts of the sample, except values just above an edge that HDR resolution moves down one bucket', () => {
+    const h = new LatencyHistogram();
+    const random = seedrandom('buckets');
+    const values: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      // Log-uniform from 0.1 ms to 100 s, through the fast path only (below 2^31 us).
+      const ms = Math.round(10 ** (random() * 6 - 1) * 1000) / 1000;
+      h.record(ms);
+      values.push(ms);
+    }
+    const buckets = h.buckets();
+    expect(buckets.reduce((sum, [, n]) => sum + n, 0)).toBe(values.length);
+    const edges = buckets.map(([upper]) => upper);
+    const exact = edges.map(() => 0);
+    let movable = 0;
+    for (const v of values) {
+      const index = edges.findIndex((upper, i) => v <= upper * (1 + 1e-6) && (i === 0 || v > edges[i - 1]! * (1 + 1e-6)));
+      exact[index]!++;
+      // HDR stores a value at the lowest value of its slot, at most 1/1024 below it:
+      // only a value within that distance above an edge can land one bucket lower.
+      if (edges.some((e) => v > e && v <= e * (1 + 1 / 1024))) movable++;
+    }
+    const moved = buckets.reduce((sum, [, n], i) => sum + Math.abs(n - exact[i]!), 0) / 2;
+    expect(moved).toBeLessThanOrEqual(movable);
+    expect(moved).toBeLessThan(values.length * 0.01);
+  });
+});

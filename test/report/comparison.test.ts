@@ -21,6 +21,10 @@ function run(m: { failure?: number; p95?: number; cost?: number; cacheHitRate?: 
     byTenant: {},
     byTier: {},
     byTool: {},
+    loadAttribution: { firstAttempt: 1000, retry: 0, fallback: 0, qualityFallback: 0, halfOpenProbe: 0, classifier: 0 },
+    servers: [],
+    recovery: null,
+    timeline: { bucketMs: 1000, offered: [], upstreamCalls: [], goodput: [], failures: [], queueDepth: [], breakersOpen: [] },
   };
 }
 
