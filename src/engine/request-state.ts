@@ -36,8 +36,12 @@ export class RequestState {
   target = 0;
   /** Attempts made on the current target. */
   attempt = 0;
-  /** Calls made to each target so far, summed: keys keyed draws apart across fallbacks. */
-  callSerial = 0;
+  /**
+   * Calls made so far to each target (by target id). The k-th call of request i to
+   * target t draws its outcome from key (i, t, k), so one target's draws never depend on
+   * how many calls went to another: a retry on the model does not reshuffle its tools.
+   */
+  readonly callsPerTarget: Uint16Array;
   previousDelayMs = 0;
   /** Why the next call is made (`CallCause`), for load attribution. */
   callCause = 0;
@@ -55,14 +59,16 @@ export class RequestState {
   pendingUsefulTokens = 0;
   costUsd = 0;
 
-  constructor(readonly slot: number) {}
+  constructor(readonly slot: number, targetCount: number) {
+    this.callsPerTarget = new Uint16Array(targetCount);
+  }
 
   /** Clears per-request fields for reuse (generation is kept and bumped by the pool). */
   reset(): void {
     this.targets = [];
     this.targetPosition = 0;
     this.attempt = 0;
-    this.callSerial = 0;
+    this.callsPerTarget.fill(0);
     this.previousDelayMs = 0;
     this.billedTokens = 0;
     this.usefulTokens = 0;
@@ -79,10 +85,12 @@ export class RequestPool {
   private readonly states: RequestState[] = [];
   private readonly free: number[] = [];
 
+  constructor(private readonly targetCount: number) {}
+
   acquire(): RequestState {
     const slot = this.free.pop();
     if (slot !== undefined) return this.states[slot]!;
-    const state = new RequestState(this.states.length);
+    const state = new RequestState(this.states.length, this.targetCount);
     this.states.push(state);
     return state;
   }

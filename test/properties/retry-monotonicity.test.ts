@@ -14,9 +14,10 @@ import { parsedScenario, PROPERTY_REQUESTS, PROPERTY_RUNS } from './arbitraries.
  *
  * The generated scenarios exclude what would break that coupling: breakers, retry budgets,
  * capacity layers and finite-capacity servers (their decisions depend on the other requests);
- * incidents (a retry shifts a call in time, into or out of the window); and routing (a fallback
- * model's calls take the next call serials, so one more attempt on the first model shifts them,
- * and the quality check draws in completion order). Tools, scope, cache and timeouts stay.
+ * incidents (a retry shifts a call in time, into or out of the window); and quality fallback (its
+ * eval draws come from a sequential stream in completion order). Routing with fallback stays:
+ * each target keeps its own call count, so the fallback model's k-th call draws the same key
+ * whether the first model took n or n + 1 attempts. Tools, scope, cache and timeouts stay too.
  */
 describe('retries under independent failures', () => {
   it('never raise the visible failure rate from n to n + 1 attempts (same seed, same scenario)', () => {
