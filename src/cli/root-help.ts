@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+
+/**
+ * The root help screen without loading any subcommand. `harness-sim --help` is the
+ * first thing a new user runs, and building the full program loads zod, yaml and the
+ * engine (~90 ms). These stubs carry just what the root help prints; a test keeps them
+ * equal to the full program's root help, so the two cannot drift.
+ */
+export const ROOT_DESCRIPTION = 'Simulate the harness around an LLM agent: retries, breakers, rate budgets, scope, routing, caching.';
+export const VERSION = '0.1.0';
+
+const COMMANDS: readonly { name: string; args: string; options: boolean; description: string }[] = [
+  { name: 'run', args: '<file>', options: true, description: 'simulate a scenario and print its results' },
+  { name: 'validate', args: '<files...>', options: true, description: 'check scenario files without running them' },
+  { name: 'explain', args: '<file>', options: true, description: 'print the fully defaulted scenario (every value a run uses) and the layer order' },
+  { name: 'init', args: '[file]', options: true, description: 'write a commented starter scenario' },
+  { name: 'schema', args: '', options: false, description: 'print the JSON Schema of scenario files (for editor completion and checking)' },
+  { name: 'compare', args: '<files...>', options: true, description: 'run scenarios or layer variants under the same seeds and show them side by side' },
+  { name: 'sweep', args: '<file>', options: true, description: 'run a scenario over a grid of parameter values (and layer variants) and print one row per point' },
+  { name: 'merge', args: '<parts...>', options: true, description: 'join the parts of a sharded sweep (sweep --shard i/n) and print it as one sweep' },
+  { name: 'verify', args: '', options: true, description: 'check the simulator against closed forms (retries, queues, quotas, latency, cache, breaker)' },
+];
+
+/** The root command with its global options, shared by the stub and the full program. */
+export function rootCommand(): Command {
+  return new Command('harness-sim')
+    .description(ROOT_DESCRIPTION)
+    .version(VERSION)
+    .option('--debug', 'print stack traces for internal errors')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+/** A program that can only print the root help. */
+export function rootHelpProgram(): Command {
+  const program = rootCommand();
+  for (const c of COMMANDS) {
+    const command = program.command(c.name).description(c.description);
+    if (c.args) command.argument(c.args);
+    if (c.options) command.option('--stub', 'stub');
+  }
+  return program;
+}
+
+/** Whether the arguments ask for nothing but the root help. */
+export function wantsRootHelp(args: readonly string[]): boolean {
+  return args.length === 1 && (args[0] === '--help' || args[0] === '-h');
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+import { rootHelpProgram, wantsRootHelp } from '../../src/cli/root-help.js';
+
+describe('the fast root help', () => {
+  it('prints exactly what the full program prints for --help', () => {
+    expect(rootHelpProgram().helpInformation()).toBe(buildProgram().helpInformation());
+  });
+
+  it('is used only for a bare --help or -h', () => {
+    expect(wantsRootHelp(['--help'])).toBe(true);
+    expect(wantsRootHelp(['-h'])).toBe(true);
+    expect(wantsRootHelp(['run', '--help'])).toBe(false);
+    expect(wantsRootHelp([])).toBe(false);
+    expect(wantsRootHelp(['--help', '--debug'])).toBe(false);
+  });
+});
