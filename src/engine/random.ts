@@ -19,8 +19,8 @@ export class RandomStreams {
 
   /** A sequential generator for one purpose, independent of every other name. */
   stream(name: string): RandomSource {
-    const rng = seedrandom.alea(`${this.seed}/${name}`);
-    return () => rng();
+    // The generator is itself a () => number; returned as is, without a wrapping closure.
+    return seedrandom.alea(`${this.seed}/${name}`);
   }
 
   /** A keyed draw function for one purpose; see `KeyedUniform`. */

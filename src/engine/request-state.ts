@@ -68,7 +68,9 @@ export class RequestState {
     this.targets = [];
     this.targetPosition = 0;
     this.attempt = 0;
-    this.callsPerTarget.fill(0);
+    // A plain loop: cheaper than TypedArray.fill for the handful of targets a scenario has.
+    const calls = this.callsPerTarget;
+    for (let i = 0; i < calls.length; i++) calls[i] = 0;
     this.previousDelayMs = 0;
     this.billedTokens = 0;
     this.usefulTokens = 0;
