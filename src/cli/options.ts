@@ -26,3 +26,10 @@ export function formatOption<T extends string>(allowed: readonly T[]) {
     return value as T;
   };
 }
+
+/** Parses `--sample 0.1` (or `10%`): the simulated fraction of the traffic, in (0, 1]. */
+export function sampleOption(value: string): number {
+  const fraction = value.trim().endsWith('%') ? Number(value.trim().slice(0, -1)) / 100 : Number(value);
+  if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--sample: expected a fraction in (0, 1] such as 0.1 or 10%, got "${value}"`);
+  return fraction;
+}

@@ -9,7 +9,7 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { applyGates, ASSERT_FLAGS, ASSERT_HELP, assertionOption, checksFor, JUNIT_FLAGS, JUNIT_HELP, type GateFlags } from '../gates.js';
 import { UsageError } from '../errors.js';
 import { emit, writeFileAtomic } from '../output.js';
-import { formatOption, requestsOption, seedOption } from '../options.js';
+import { formatOption, requestsOption, sampleOption, seedOption } from '../options.js';
 import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
@@ -17,6 +17,7 @@ import { REPORT_HELP } from '../sweep-reports.js';
 interface RunFlags extends GateFlags {
   seed?: number;
   requests?: number;
+  sample?: number;
   format: 'table' | 'json';
   out?: string;
   set: string[];
@@ -33,6 +34,7 @@ export function registerRun(program: Command): void {
     .argument('<file>', 'scenario YAML file')
     .option('--seed <n>', 'override the scenario seed', seedOption)
     .option('--requests <n>', 'simulate only the first N requests (e.g. 100K) at the scenario arrival rate', requestsOption)
+    .option('--sample <fraction>', 'simulate this fraction of the traffic (e.g. 0.1), capacities scaled alike; counts and cost are scaled back and the sampling error reported', sampleOption)
     .option('--format <format>', 'table or json', formatOption(['table', 'json'] as const), 'table')
     .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
     .option(SET_FLAGS, SET_HELP, collectSet, [])
@@ -46,8 +48,9 @@ export function registerRun(program: Command): void {
       if (flags.replications > 1 && (flags.report || flags.chart)) {
         throw new UsageError('--report and --chart draw one run; drop --replications, or use compare/sweep --replications for intervals');
       }
+      if (flags.replications > 1 && flags.sample !== undefined) throw new UsageError('--sample reports its own sampling error for one run; drop --replications or --sample');
       if (flags.replications > 1) return runReplicated(scenario, flags);
-      const output = simulate(scenario, { seed: flags.seed, requests: flags.requests });
+      const output = simulate(scenario, { seed: flags.seed, requests: flags.requests, sample: flags.sample });
       const result = buildResult(scenario.name, output);
       const text =
         flags.format === 'json'
