@@ -1,3 +1,5 @@
+import type { Pooled } from './pool.js';
+
 /** Where a request is in the harness; events for other phases are stale. */
 export const Phase = {
   Queued: 0,
@@ -11,10 +13,10 @@ export const Phase = {
  * and reused by slot, so a 10M-request run allocates only as many as are ever in flight
  * at once. `generation` goes up whenever pending events for the slot become stale.
  */
-export class RequestState {
+export class RequestState implements Pooled {
   generation = 0;
   /** Global request number (0-based), the key for keyed random draws. */
-  index = 0;
+  request = 0;
   arrivalMs = 0;
   tenant = 0;
   difficulty = 0;
@@ -59,8 +61,13 @@ export class RequestState {
   pendingUsefulTokens = 0;
   costUsd = 0;
 
-  constructor(readonly slot: number, targetCount: number) {
+  constructor(readonly index: number, targetCount: number) {
     this.callsPerTarget = new Uint16Array(targetCount);
+  }
+
+  /** This state's place in the pool: the slot events address. */
+  get slot(): number {
+    return this.index;
   }
 
   /** Clears per-request fields for reuse (generation is kept and bumped by the pool). */
@@ -79,36 +86,5 @@ export class RequestState {
     this.toolMask = 0;
     this.toolCursor = 0;
     this.holdsSlot = false;
-  }
-}
-
-/** A free-list pool of request states addressed by slot number. */
-export class RequestPool {
-  private readonly states: RequestState[] = [];
-  private readonly free: number[] = [];
-
-  constructor(private readonly targetCount: number) {}
-
-  acquire(): RequestState {
-    const slot = this.free.pop();
-    if (slot !== undefined) return this.states[slot]!;
-    const state = new RequestState(this.states.length, this.targetCount);
-    this.states.push(state);
-    return state;
-  }
-
-  release(state: RequestState): void {
-    state.generation++;
-    state.reset();
-    this.free.push(state.slot);
-  }
-
-  get(slot: number): RequestState {
-    return this.states[slot]!;
-  }
-
-  /** Peak number of requests in flight at once. */
-  get capacity(): number {
-    return this.states.length;
   }
 }

@@ -11,8 +11,9 @@ import { makeDistribution, type Distribution } from './distributions.js';
 import { EventQueue } from './event-queue.js';
 import { buildHarness, type Harness } from './harness.js';
 import { KeyedUniform, RandomStreams } from './random.js';
-import { Phase, RequestPool, type RequestState } from './request-state.js';
-import { CallPool } from './call-state.js';
+import { Phase, RequestState } from './request-state.js';
+import { CallState } from './call-state.js';
+import { Pool } from './pool.js';
 import { CapacityServer, ServerAdmission } from '../upstream/server.js';
 import { Timeline } from '../metrics/timeline.js';
 import { scaleForSample } from './sampling.js';
@@ -88,7 +89,7 @@ export interface RunOutput {
 export class Simulator implements Clock {
   private time = 0;
   private readonly queue = new EventQueue();
-  private readonly pool: RequestPool;
+  private readonly pool: Pool<RequestState>;
   private readonly workload: Workload;
   private readonly upstream: Upstream;
   private readonly metrics: MetricsCollector;
@@ -114,7 +115,7 @@ export class Simulator implements Clock {
   private readonly overflowOutcome: number[];
   /** Client timeout per target id in ms; Infinity = none. */
   private readonly timeoutMs: Float64Array;
-  private readonly calls = new CallPool();
+  private readonly calls = new Pool((index) => new CallState(index));
   private readonly timeline: Timeline;
   private queuedAtServers = 0;
   readonly seed: number;
@@ -135,7 +136,7 @@ export class Simulator implements Clock {
     ];
     attachIncidents(targets, scenario.upstream.incidents);
     this.upstream = new Upstream(targets, streams);
-    this.pool = new RequestPool(targets.length);
+    this.pool = new Pool((index) => new RequestState(index, targets.length));
     this.modelCount = modelNames.length;
     this.tenantCount = this.workload.tenantNames.length;
     this.metrics = new MetricsCollector(modelNames, this.workload.tenantNames, toolNames);
@@ -240,7 +241,7 @@ export class Simulator implements Clock {
     this.timeline.offered[this.timeline.current]!++;
     const req = this.pool.acquire();
     this.workload.draw(this.draw, this.time);
-    req.index = index;
+    req.request = index;
     req.arrivalMs = this.time;
     req.tenant = this.draw.tenant;
     req.difficulty = this.draw.difficulty;
@@ -295,11 +296,11 @@ export class Simulator implements Clock {
       req.target = classifier.modelId;
       this.metrics.callsByCause[CallCause.Classifier]!++;
       this.timeline.upstreamCalls[this.timeline.current]!++;
-      this.upstream.call(classifier.modelId, req.index, CLASSIFIER_SERIAL, this.time, this.call);
+      this.upstream.call(classifier.modelId, req.request, CLASSIFIER_SERIAL, this.time, this.call);
       req.callOutcome = this.call.outcome;
       req.callLatencyMs =
         this.call.outcome === Outcome.Success
-          ? this.classifierLatency!.quantile(this.classifierLatencyDraw.at(req.index, 0, 0))
+          ? this.classifierLatency!.quantile(this.classifierLatencyDraw.at(req.request, 0, 0))
           : this.call.latencyMs;
       this.queue.push(this.time + req.callLatencyMs, EventKind.CallDone, req.slot, req.generation);
       return;
@@ -338,7 +339,7 @@ export class Simulator implements Clock {
       this.timeline.upstreamCalls[this.timeline.current]!++;
     }
     const call = this.call;
-    this.upstream.call(req.target, req.index, req.callsPerTarget[req.target]!++, this.time, call);
+    this.upstream.call(req.target, req.request, req.callsPerTarget[req.target]!++, this.time, call);
     req.attempt++;
     req.billedLater = false;
     const timeoutMs = this.timeoutMs[req.target]!;
@@ -363,7 +364,7 @@ export class Simulator implements Clock {
    */
   private enterServer(req: RequestState, server: CapacityServer, serviceMs: number, timeoutMs: number): boolean {
     const callState = this.calls.acquire();
-    const admission = server.admit(callState.id, req.phase === Phase.Model ? this.prefixTokens + req.inputTokens : 0, req.phase === Phase.Model ? req.outputTokens : 0);
+    const admission = server.admit(callState.index, req.phase === Phase.Model ? this.prefixTokens + req.inputTokens : 0, req.phase === Phase.Model ? req.outputTokens : 0);
     if (admission === ServerAdmission.Overflow || admission === ServerAdmission.OverQuota) {
       this.calls.release(callState);
       const target = this.upstream.targets[req.target]!;
@@ -378,12 +379,12 @@ export class Simulator implements Clock {
     callState.serviceMs = serviceMs;
     callState.startMs = this.time;
     if (admission === ServerAdmission.Started) {
-      this.queue.push(this.time + serviceMs, EventKind.ServiceDone, callState.id, callState.generation);
+      this.queue.push(this.time + serviceMs, EventKind.ServiceDone, callState.index, callState.generation);
     } else {
       this.queuedAtServers++;
       this.timeline.noteQueue(this.queuedAtServers);
     }
-    if (timeoutMs < Infinity) this.queue.push(this.time + timeoutMs, EventKind.ClientTimeout, callState.id, callState.generation);
+    if (timeoutMs < Infinity) this.queue.push(this.time + timeoutMs, EventKind.ClientTimeout, callState.index, callState.generation);
     return true;
   }
 
@@ -397,7 +398,7 @@ export class Simulator implements Clock {
     if (next >= 0) {
       this.queuedAtServers--;
       const nextCall = this.calls.get(next);
-      this.queue.push(this.time + nextCall.serviceMs, EventKind.ServiceDone, nextCall.id, nextCall.generation);
+      this.queue.push(this.time + nextCall.serviceMs, EventKind.ServiceDone, nextCall.index, nextCall.generation);
     }
     if (callState.abandoned) {
       // Nobody waits for this answer, but the provider still bills the tokens it generated.
