@@ -455,6 +455,7 @@ export class Simulator implements Clock {
       if (stronger >= 0) {
         // The weaker answer failed its eval: its tokens are wasted, the stronger model retries.
         this.metrics.qualityFallbacks++;
+        this.metrics.byTier[req.label]!.qualityFallbacks++;
         req.targets = router.chainFrom(stronger);
         req.targetPosition = 0;
         req.target = stronger;

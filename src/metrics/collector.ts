@@ -18,6 +18,8 @@ export class GroupStats {
   failures = 0;
   costUsd = 0;
   tokens = 0;
+  /** Answers that failed their eval and went to a stronger model (tiers only). */
+  qualityFallbacks = 0;
   readonly latency = new LatencyHistogram();
   constructor(readonly name: string) {}
 }

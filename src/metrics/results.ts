@@ -24,6 +24,13 @@ export interface Breakdown {
   p95Ms: number;
 }
 
+/** A tier's breakdown adds its quality: how often its first answer failed the eval check. */
+export interface TierBreakdown extends Breakdown {
+  qualityFallbacks: number;
+  /** Quality fallbacks per request of this tier: 1 minus the first-answer pass rate. */
+  qualityFallbackRate: number;
+}
+
 /** The JSON contract of `harness-sim run --format json`. Names are stable; fields may be added. */
 export interface RunResult {
   scenario: string;
@@ -63,7 +70,7 @@ export interface RunResult {
   };
   byModel: Record<string, Breakdown>;
   byTenant: Record<string, Breakdown>;
-  byTier: Record<string, Breakdown>;
+  byTier: Record<string, TierBreakdown>;
   byTool: Record<string, Breakdown>;
   /** Model calls by cause: which layer multiplies load. Sums to `upstreamCalls`. */
   loadAttribution: Record<(typeof CALL_CAUSE_NAMES)[number], number>;
@@ -136,7 +143,7 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     },
     byModel: breakdowns(m.byModel, monthly, k),
     byTenant: breakdowns(m.byTenant, monthly, k),
-    byTier: breakdowns(m.byTier.filter((t) => t.calls > 0), monthly, k),
+    byTier: tierBreakdowns(m.byTier.filter((t) => t.calls > 0), monthly, k),
     byTool: breakdowns(m.byTool, monthly, k),
     loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, count(m.callsByCause[i]!)])) as RunResult['loadAttribution'],
     servers: run.servers,
@@ -172,6 +179,15 @@ function samplingError(fraction: number, simulatedRequests: number, visibleFailu
         ? [0, round(3 / n, 10)]
         : [round(Math.max(0, visibleFailureRate - 1.959964 * standardError), 10), round(Math.min(1, visibleFailureRate + 1.959964 * standardError), 10)],
   };
+}
+
+function tierBreakdowns(groups: readonly GroupStats[], monthly: number, k: number): Record<string, TierBreakdown> {
+  const base = breakdowns(groups, monthly, k);
+  const out: Record<string, TierBreakdown> = {};
+  for (const g of groups) {
+    out[g.name] = { ...base[g.name]!, qualityFallbacks: Math.round(g.qualityFallbacks * k), qualityFallbackRate: round(g.calls > 0 ? g.qualityFallbacks / g.calls : 0) };
+  }
+  return out;
 }
 
 function breakdowns(groups: readonly GroupStats[], monthly: number, k: number): Record<string, Breakdown> {

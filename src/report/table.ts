@@ -47,7 +47,7 @@ export function renderRunTable(result: RunResult, color: boolean): string {
 
   const title = `${c.bold(result.scenario)}  seed ${result.seed}  ${integer(result.requests)} requests`;
   const parts = [title, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)];
-  if (Object.keys(result.byTier).length > 1) parts.push(breakdownTable('tier', result.byTier, c));
+  if (Object.keys(result.byTier).length > 1) parts.push(tierTable(result.byTier, c));
   if (Object.keys(result.byTool).length > 0) parts.push(breakdownTable('tool', result.byTool, c));
   return parts.join('\n');
 }
@@ -70,6 +70,19 @@ function breakdownTable(label: string, rows: Record<string, Breakdown>, c: Chalk
   });
   for (const [name, b] of Object.entries(rows)) {
     table.push([name, integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd)]);
+  }
+  return table.toString();
+}
+
+/** Tiers: requests, failures, latency and cost, plus how often the tier's first answer failed its eval. */
+function tierTable(rows: RunResult['byTier'], c: ChalkInstance): string {
+  const table = new Table({
+    head: ['tier', 'requests', 'failure rate', 'p95', 'monthly cost', 'quality fallbacks'].map((h) => c.bold(h)),
+    chars: COMPACT,
+    style: { head: [], border: [] },
+  });
+  for (const [name, b] of Object.entries(rows)) {
+    table.push([name, integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd), `${integer(b.qualityFallbacks)} (${percent(b.qualityFallbackRate, 2)})`]);
   }
   return table.toString();
 }
