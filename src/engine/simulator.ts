@@ -3,7 +3,7 @@ import { Permit } from '../layers/breaker.js';
 import { Difficulty } from '../layers/router.js';
 import type { Clock, RandomSource } from '../layers/types.js';
 import { MetricsCollector, RequestOutcome } from '../metrics/collector.js';
-import type { ParsedScenario, TargetConfig } from '../scenario/schema.js';
+import { DEFAULT_TOOL_CONFIG, type ParsedScenario } from '../scenario/schema.js';
 import { Outcome } from '../upstream/outcome.js';
 import { attachIncidents, Target, Upstream, type CallResult } from '../upstream/upstream.js';
 import { Workload, type RequestDraw } from '../workload/workload.js';
@@ -14,9 +14,13 @@ import { KeyedUniform, RandomStreams } from './random.js';
 import { Phase, RequestState } from './request-state.js';
 import { CallState } from './call-state.js';
 import { Pool } from './pool.js';
+import { CallPricing } from './pricing.js';
 import { CapacityServer, ServerAdmission } from '../upstream/server.js';
 import { Timeline } from '../metrics/timeline.js';
 import { scaleForSample } from './sampling.js';
+import { CallCause, type LayerStats, type RunOptions, type RunOutput } from './run-output.js';
+
+export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from './run-output.js';
 
 /** Event kinds. Small integers, dispatched by one switch. */
 const EventKind = {
@@ -31,55 +35,8 @@ const EventKind = {
   ClientTimeout: 6,
 } as const;
 
-/** Why a model call was made, for load-multiplier attribution. */
-export const CallCause = { First: 0, Retry: 1, Fallback: 2, QualityFallback: 3, Probe: 4, Classifier: 5 } as const;
-export const CALL_CAUSE_NAMES = ['firstAttempt', 'retry', 'fallback', 'qualityFallback', 'halfOpenProbe', 'classifier'] as const;
-
 /** Keyed-draw serial reserved for the classifier call, apart from the request's own calls. */
 const CLASSIFIER_SERIAL = 1 << 20;
-
-/** Options for one run that are not part of the scenario. */
-export interface RunOptions {
-  /** Simulate only the first N requests at the scenario's arrival rate. */
-  requests?: number;
-  /** Override the scenario's seed. */
-  seed?: number;
-  /** Simulate this fraction of the traffic, with capacities scaled alike (see `sampling.ts`). */
-  sample?: number;
-}
-
-/** Layer counters a run reports besides the collector's. */
-export interface LayerStats {
-  retryBudgetDenied: number;
-  breakerTrips: number;
-  breakerReopens: number;
-  breakerOpenMs: number;
-  cacheHitRate: number;
-  cacheHits: number;
-  cacheMisses: number;
-}
-
-/** What a run produces: the raw collector plus the facts needed to scale it. */
-export interface RunOutput {
-  metrics: MetricsCollector;
-  layers: LayerStats;
-  requests: number;
-  seed: number;
-  /** Simulated span of arrivals, in ms (N / arrival rate). */
-  horizonMs: number;
-  /** Simulated time when the last event ran. */
-  endMs: number;
-  events: number;
-  /** Peak number of requests in the system at once. */
-  peakInSystem: number;
-  timeline: Timeline;
-  /** The simulated fraction of the traffic (1 = all of it); reports scale counts by its inverse. */
-  sampleFraction: number;
-  /** Windows of disturbed load or upstream health, for recovery analysis. */
-  disturbances: { startMs: number; endMs: number }[];
-  /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
-  servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
-}
 
 /**
  * The discrete-event simulation of one scenario: arrivals feed requests through the
@@ -105,6 +62,7 @@ export class Simulator implements Clock {
   private readonly modelCount: number;
   private readonly tenantCount: number;
   private readonly prefixTokens: number;
+  private readonly pricing: CallPricing;
   private readonly totalRequests: number;
   private arrivals = 0;
   private lastArrivalMs = 0;
@@ -132,7 +90,7 @@ export class Simulator implements Clock {
     const toolNames = Object.keys(scenario.workload.tools);
     const targets = [
       ...modelNames.map((name) => new Target(name, scenario.upstream.models[name]!)),
-      ...toolNames.map((name) => new Target(name, toolConfig(scenario, name))),
+      ...toolNames.map((name) => new Target(name, scenario.upstream.tools[name] ?? DEFAULT_TOOL_CONFIG)),
     ];
     attachIncidents(targets, scenario.upstream.incidents);
     this.upstream = new Upstream(targets, streams);
@@ -146,6 +104,7 @@ export class Simulator implements Clock {
     this.totalRequests =
       options.requests !== undefined ? Math.max(1, Math.round(options.requests * this.sampleFraction)) : scenario.workload.requests;
     this.prefixTokens = scenario.workload.prompt.prefix.reduce((sum, layer) => sum + layer.tokens, 0);
+    this.pricing = new CallPricing(this.prefixTokens, this.harness.cache, this.harness.cachePerTenant, this.tenantCount, this.metrics);
     this.toolProbabilities = Float64Array.from(Object.values(scenario.workload.tools));
     this.toolRandom = streams.stream('tools');
     this.jitterRandom = streams.stream('retry-jitter');
@@ -153,7 +112,7 @@ export class Simulator implements Clock {
     this.classifierLatency = classifier ? makeDistribution(classifier.latency) : null;
     this.classifierLatencyDraw = streams.keyed('classifier-latency');
 
-    const targetConfigs = [...modelNames.map((n) => scenario.upstream.models[n]!), ...toolNames.map((n) => toolConfig(scenario, n))];
+    const targetConfigs = [...modelNames.map((n) => scenario.upstream.models[n]!), ...toolNames.map((n) => scenario.upstream.tools[n] ?? DEFAULT_TOOL_CONFIG)];
     this.servers = targetConfigs.map((config) =>
       config.capacity ? new CapacityServer(this, { concurrency: config.capacity.concurrency, queue: config.capacity.queue, rpm: config.capacity.rpm, itpm: config.capacity.itpm, otpm: config.capacity.otpm }) : null,
     );
@@ -422,8 +381,8 @@ export class Simulator implements Clock {
     const req = this.pool.get(callState.requestSlot);
     if (req.phase === Phase.Model) {
       // Price the abandoned work now, while the request's tokens are still at hand.
-      callState.tokens = this.callTokens(req);
-      callState.costUsd = this.callCostUsd(req, this.upstream.targets[req.target]!);
+      callState.tokens = this.pricing.tokens(req);
+      callState.costUsd = this.pricing.costUsd(req, this.upstream.targets[req.target]!);
       callState.tenant = req.tenant;
       callState.tier = req.label;
     }
@@ -483,33 +442,13 @@ export class Simulator implements Clock {
     let tokens = 0;
     let costUsd = 0;
     if ((outcome === Outcome.Success || outcome === Outcome.Timeout) && !req.billedLater) {
-      tokens = this.callTokens(req);
-      costUsd = this.callCostUsd(req, target);
+      tokens = this.pricing.tokens(req);
+      costUsd = this.pricing.costUsd(req, target);
     }
     req.billedTokens += tokens;
     req.costUsd += costUsd;
     this.metrics.recordModelCall(req.target, req.label, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
     return tokens;
-  }
-
-  /** Tokens one model call of this request bills: prefix, own input, output. */
-  private callTokens(req: RequestState): number {
-    return this.prefixTokens + req.inputTokens + req.outputTokens;
-  }
-
-  /** What one model call of this request costs on `target`, the cache pricing the prompt. */
-  private callCostUsd(req: RequestState, target: Target): number {
-    const cache = this.harness.cache;
-    let inputCostUsd: number;
-    if (cache !== null) {
-      const key = this.harness.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
-      const lookup = cache.lookup(key, req.inputTokens);
-      inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
-      this.metrics.cacheSavingsUsd += cache.savingsUsd(lookup, target.inputPriceUsdPerMTok);
-    } else {
-      inputCostUsd = ((this.prefixTokens + req.inputTokens) * target.inputPriceUsdPerMTok) / 1e6;
-    }
-    return inputCostUsd + (req.outputTokens * target.outputPriceUsdPerMTok) / 1e6;
   }
 
   private onClassified(req: RequestState, outcome: number): void {
@@ -616,17 +555,6 @@ export class Simulator implements Clock {
       cacheMisses: h.cache?.misses ?? 0,
     };
   }
-}
-
-/** A tool's upstream config, or defaults when the scenario gives none. */
-function toolConfig(scenario: ParsedScenario, name: string): TargetConfig {
-  const config = scenario.upstream.tools[name];
-  if (config) return config;
-  return {
-    latency: { dist: 'lognormal' as const, p50: 150, p95: 600 },
-    errors: { rate: 0, mix: { '503': 1 }, timeoutAfter: 10_000, latency: { dist: 'constant' as const, value: 20 }, retryAfter: 0 },
-    price: { input: 0, output: 0 },
-  };
 }
 
 /** Runs one scenario and returns the raw output. */

@@ -1,5 +1,4 @@
-import type { RunOutput } from '../engine/simulator.js';
-import { CALL_CAUSE_NAMES } from '../engine/simulator.js';
+import { CALL_CAUSE_NAMES, type RunOutput } from '../engine/run-output.js';
 import type { GroupStats } from './collector.js';
 import { analyseRecovery, type RecoveryReport } from './recovery.js';
 

@@ -301,7 +301,7 @@ interface Frame {
 /** Lays out title, legend rows and margins; the left margin fits the widest y tick label. */
 function frame(
   size: ChartSize,
-  title: string,
+  _title: string,
   legend: readonly { name: string; color: string; dash: string }[],
   yLabels: readonly string[],
   bottomExtra = 0,

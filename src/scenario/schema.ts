@@ -61,6 +61,9 @@ const targetSchema = (d: typeof DEFAULTS.model | typeof DEFAULTS.tool) =>
     timeout: durationMs().optional(),
   });
 
+/** A tool the workload calls but `upstream.tools` does not describe: the tool defaults. */
+export const DEFAULT_TOOL_CONFIG = targetSchema(DEFAULTS.tool).parse({});
+
 const incidentSchema = z.strictObject({
   target: z.string(),
   at: durationOrZeroMs(),

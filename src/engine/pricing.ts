@@ -1,0 +1,40 @@
+import type { PromptCache } from '../layers/prompt-cache.js';
+import type { MetricsCollector } from '../metrics/collector.js';
+import type { Target } from '../upstream/upstream.js';
+import type { RequestState } from './request-state.js';
+
+/**
+ * What one model call of a request bills: its tokens, and its price on a target with
+ * the prompt cache (when on) pricing the prefix. The cache key is the target (and the
+ * tenant with `key: per-tenant`), so a retry reads what its failed attempt cached and a
+ * fallback to another model starts cold.
+ */
+export class CallPricing {
+  constructor(
+    private readonly prefixTokens: number,
+    private readonly cache: PromptCache | null,
+    private readonly cachePerTenant: boolean,
+    private readonly tenantCount: number,
+    private readonly metrics: MetricsCollector,
+  ) {}
+
+  /** Tokens one model call of this request bills: prefix, own input, output. */
+  tokens(req: RequestState): number {
+    return this.prefixTokens + req.inputTokens + req.outputTokens;
+  }
+
+  /** The call's cost on `target` in dollars; records the cache's savings as a side effect. */
+  costUsd(req: RequestState, target: Target): number {
+    const cache = this.cache;
+    let inputCostUsd: number;
+    if (cache !== null) {
+      const key = this.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
+      const lookup = cache.lookup(key, req.inputTokens);
+      inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
+      this.metrics.cacheSavingsUsd += cache.savingsUsd(lookup, target.inputPriceUsdPerMTok);
+    } else {
+      inputCostUsd = ((this.prefixTokens + req.inputTokens) * target.inputPriceUsdPerMTok) / 1e6;
+    }
+    return inputCostUsd + (req.outputTokens * target.outputPriceUsdPerMTok) / 1e6;
+  }
+}

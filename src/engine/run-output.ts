@@ -1,0 +1,49 @@
+import type { MetricsCollector } from '../metrics/collector.js';
+import type { Timeline } from '../metrics/timeline.js';
+
+/** Why a model call was made, for load-multiplier attribution. */
+export const CallCause = { First: 0, Retry: 1, Fallback: 2, QualityFallback: 3, Probe: 4, Classifier: 5 } as const;
+export const CALL_CAUSE_NAMES = ['firstAttempt', 'retry', 'fallback', 'qualityFallback', 'halfOpenProbe', 'classifier'] as const;
+
+/** Options for one run that are not part of the scenario. */
+export interface RunOptions {
+  /** Simulate only the first N requests at the scenario's arrival rate. */
+  requests?: number;
+  /** Override the scenario's seed. */
+  seed?: number;
+  /** Simulate this fraction of the traffic, with capacities scaled alike (see `sampling.ts`). */
+  sample?: number;
+}
+
+/** Layer counters a run reports besides the collector's. */
+export interface LayerStats {
+  retryBudgetDenied: number;
+  breakerTrips: number;
+  breakerReopens: number;
+  breakerOpenMs: number;
+  cacheHitRate: number;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+/** What a run produces: the raw collector plus the facts needed to scale it. */
+export interface RunOutput {
+  metrics: MetricsCollector;
+  layers: LayerStats;
+  requests: number;
+  seed: number;
+  /** Simulated span of arrivals, in ms (N / arrival rate). */
+  horizonMs: number;
+  /** Simulated time when the last event ran. */
+  endMs: number;
+  events: number;
+  /** Peak number of requests in the system at once. */
+  peakInSystem: number;
+  timeline: Timeline;
+  /** The simulated fraction of the traffic (1 = all of it); reports scale counts by its inverse. */
+  sampleFraction: number;
+  /** Windows of disturbed load or upstream health, for recovery analysis. */
+  disturbances: { startMs: number; endMs: number }[];
+  /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
+  servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
+}
