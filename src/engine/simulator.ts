@@ -58,6 +58,8 @@ export class Simulator implements Clock {
   private readonly toolProbabilities: Float64Array;
   private readonly classifierLatency: Distribution | null;
   private readonly classifierLatencyDraw: KeyedUniform;
+  /** Keyed draws for the classifier's verdict (request, 0, 0) and each model's eval check (request, 1, model). */
+  private readonly routingDraw: KeyedUniform;
   private readonly defaultTargets: readonly number[];
   private readonly modelCount: number;
   private readonly tenantCount: number;
@@ -111,6 +113,7 @@ export class Simulator implements Clock {
     const classifier = scenario.layers.routing?.enabled ? scenario.layers.routing.classifier : undefined;
     this.classifierLatency = classifier ? makeDistribution(classifier.latency) : null;
     this.classifierLatencyDraw = streams.keyed('classifier-latency');
+    this.routingDraw = streams.keyed('routing-verdicts');
 
     const targetConfigs = [...modelNames.map((n) => scenario.upstream.models[n]!), ...toolNames.map((n) => scenario.upstream.tools[n] ?? DEFAULT_TOOL_CONFIG)];
     this.servers = targetConfigs.map((config) =>
@@ -264,7 +267,7 @@ export class Simulator implements Clock {
       this.queue.push(this.time + req.callLatencyMs, EventKind.CallDone, req.slot, req.generation);
       return;
     }
-    this.route(req, this.harness.router?.classify(req.difficulty) ?? req.difficulty);
+    this.route(req, this.harness.router?.classify(req.difficulty, this.routingDraw.at(req.request, 0, 0)) ?? req.difficulty);
   }
 
   private route(req: RequestState, label: number): void {
@@ -409,7 +412,7 @@ export class Simulator implements Clock {
     if (outcome !== Outcome.Success) return this.onCallFailed(req, outcome);
 
     const router = h.router;
-    if (router !== null && router.qualityFallbackEnabled && router.failsQualityCheck(req.target)) {
+    if (router !== null && router.qualityFallbackEnabled && router.failsQualityCheck(req.target, this.routingDraw.at(req.request, 1, req.target))) {
       const stronger = router.strongerThan(req.target);
       if (stronger >= 0) {
         // The weaker answer failed its eval: its tokens are wasted, the stronger model retries.
@@ -466,7 +469,7 @@ export class Simulator implements Clock {
     this.metrics.classifierCalls++;
     this.metrics.recordModelCall(classifier.modelId, -1, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
     // A failed classification routes as standard: the middle tier is the safe guess.
-    this.route(req, outcome === Outcome.Success ? this.harness.router!.classify(req.difficulty) : Difficulty.Standard);
+    this.route(req, outcome === Outcome.Success ? this.harness.router!.classify(req.difficulty, this.routingDraw.at(req.request, 0, 0)) : Difficulty.Standard);
   }
 
   /** A call failed (or its breaker refused it): retry, fall back, or give up. */

@@ -160,12 +160,14 @@ export class ModelRouter {
    * other labels uniformly (a confusion matrix with equal off-diagonal entries). Without
    * a classifier this is an oracle: it returns the true label and draws nothing.
    * Precondition: `trueDifficulty` is a label in 0..2 (unchecked on this hot path).
+   * `draw` replaces the random source's next value (a simulator passes a keyed draw so
+   * the same request is classified the same way in every variant).
    */
-  classify(trueDifficulty: number): number {
+  classify(trueDifficulty: number, draw?: number): number {
     if (!this.hasClassifier) return trueDifficulty;
     // One draw decides both whether and how the classifier errs: conditional on
     // u >= accuracy, (u - accuracy) / (1 - accuracy) is uniform in [0, 1).
-    const u = this.random();
+    const u = draw ?? this.random();
     if (u < this.accuracy) return trueDifficulty;
     const v = (u - this.accuracy) / (1 - this.accuracy);
     const offset = v < 0.5 ? 1 : 2; // the other two labels, each with probability 1/2
@@ -185,11 +187,12 @@ export class ModelRouter {
   /**
    * Whether this model's answer fails the eval check, drawn with the model's fail rate.
    * Draws only when the rate is positive, so enabling quality fallback with zero rates
-   * does not shift the random stream of an otherwise identical run.
+   * does not shift the random stream of an otherwise identical run. `draw`, when given,
+   * replaces the random source's next value (see `classify`).
    */
-  failsQualityCheck(modelId: number): boolean {
+  failsQualityCheck(modelId: number, draw?: number): boolean {
     const rate = this.failRateById[modelId] ?? 0;
-    return rate > 0 && this.random() < rate;
+    return rate > 0 && (draw ?? this.random()) < rate;
   }
 
   /**

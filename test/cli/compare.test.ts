@@ -154,7 +154,7 @@ describe('SLO gates on compare', () => {
     expect(status).toBe(1);
     expect(stdout).toContain('visible failure rate');
     // none fails 4.76% of requests; all calls the classifier too, so its load is 2.09x.
-    expect(stderrLines(stderr)).toEqual(['SLO breach: none: visibleFailureRate = 4.700%, limit < 0.1%', 'SLO breach: all: loadMultiplier = 2.091x, limit < 1.5']);
+    expect(stderrLines(stderr)).toEqual(['SLO breach: none: visibleFailureRate = 4.700%, limit < 0.1%', 'SLO breach: all: loadMultiplier = 2.098x, limit < 1.5']);
   });
 
   it('exits 0 and prints nothing on stderr when every SLO holds', () => {

@@ -114,3 +114,37 @@ describe('random streams', () => {
     expect(on.result.metrics.costUsd).toBeLessThan(off.result.metrics.costUsd * 0.8);
   });
 });
+
+describe('routing verdicts', () => {
+  const routed = (retry: string) => `
+name: verdicts
+seed: 5
+workload:
+  requests: 1M
+  difficulty: { trivial: 0.5, standard: 0.4, complex: 0.1 }
+upstream:
+  models:
+    haiku: { errors: { rate: 20%, mix: { "429": 1 }, retryAfter: 0 } }
+    sonnet: { errors: { rate: 20%, mix: { "429": 1 }, retryAfter: 0 } }
+    opus: { errors: { rate: 20%, mix: { "429": 1 }, retryAfter: 0 } }
+layers:
+  routing:
+    classifier: { model: haiku, accuracy: 70% }
+    tiers: { trivial: haiku, standard: sonnet, complex: opus }
+    fallback: [haiku, sonnet, opus]
+    qualityFallback: { failRate: { haiku: 30%, sonnet: 10% } }
+${retry}
+`;
+
+  it('gives every request the same classifier verdict and eval checks whether retries are on or off', () => {
+    const without = run(routed(''));
+    const withRetries = run(routed('  retry: { maxAttempts: 3, honorRetryAfter: false }'));
+    // The tier a request lands in is the classifier's verdict (a failed classifier call
+    // routes as standard; its failure is keyed too): identical counts per tier.
+    const tierCounts = (r: RunResult) => Object.fromEntries(Object.entries(r.byTier).map(([k, v]) => [k, v.calls]));
+    expect(tierCounts(withRetries.result)).toEqual(tierCounts(without.result));
+    // Retries change what happens after the verdicts (more successes to check), so the checks are not vacuous.
+    expect(withRetries.result.metrics.retries).toBeGreaterThan(0);
+    expect(withRetries.result.metrics.qualityFallbacks).toBeGreaterThan(without.result.metrics.qualityFallbacks);
+  });
+});

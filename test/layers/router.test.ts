@@ -221,3 +221,19 @@ describe('ModelRouter validation', () => {
     expect(r.modelId('sonnet')).toBe(2);
   });
 });
+
+describe('ModelRouter with caller-supplied draws', () => {
+  it('uses the given draw instead of its random source, so a simulator can key verdicts per request', () => {
+    let draws = 0;
+    const r = new ModelRouter(() => (draws++, 0.5), MODELS, {
+      classifier: { accuracy: 0.9, model: 'haiku' },
+      qualityFallback: { failRate: { haiku: 0.08 } },
+    });
+    expect(r.classify(Difficulty.Standard, 0.1)).toBe(Difficulty.Standard);
+    // u = 0.97 >= accuracy: v = 0.7 picks the second other label (standard + 2 = trivial).
+    expect(r.classify(Difficulty.Standard, 0.97)).toBe(Difficulty.Trivial);
+    expect(r.failsQualityCheck(r.modelId('haiku'), 0.01)).toBe(true);
+    expect(r.failsQualityCheck(r.modelId('haiku'), 0.5)).toBe(false);
+    expect(draws).toBe(0);
+  });
+});
