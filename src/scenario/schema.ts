@@ -277,7 +277,7 @@ export type ErrorKind = z.output<typeof errorKind>;
 function checkReferences(
   scenario: {
     workload: { tenants: Record<string, number>; tools: Record<string, number>; schedules: { tenant: string }[]; prompt: { prefix: { name: string }[] } };
-    upstream: { models: Record<string, unknown> };
+    upstream: { models: Record<string, unknown>; tools: Record<string, { price: { input: number; output: number } }> };
     layers: {
       routing?: { classifier?: { model: string }; tiers?: Record<string, string>; fallback: string[]; qualityFallback?: { failRate: Record<string, number> } };
       scope?: { allow: string[] };
@@ -298,7 +298,16 @@ function checkReferences(
     routing.fallback.forEach((model, i) => expectModel(model, ['layers', 'routing', 'fallback', i]));
     for (const model of Object.keys(routing.qualityFallback?.failRate ?? {})) expectModel(model, ['layers', 'routing', 'qualityFallback', 'failRate', model]);
   }
+  // Tool calls carry no tokens in this model, so a tool price would be silently ignored: refuse it.
+  for (const [tool, config] of Object.entries(scenario.upstream.tools)) {
+    if (config.price.input > 0 || config.price.output > 0) {
+      ctx.addIssue({ code: 'custom', path: ['upstream', 'tools', tool, 'price'], message: 'expected no price: tool calls carry no tokens and are not billed (prices apply to models)' });
+    }
+  }
   const tools = Object.keys(scenario.workload.tools);
+  for (const tool of Object.keys(scenario.upstream.tools)) {
+    if (!tools.includes(tool)) ctx.addIssue({ code: 'custom', path: ['upstream', 'tools', tool], message: `expected a tool the workload calls (workload.tools: ${tools.join(', ') || 'none'}); this one would never be called` });
+  }
   scenario.layers.scope?.allow.forEach((tool, i) => {
     if (!tools.includes(tool)) ctx.addIssue({ code: 'custom', path: ['layers', 'scope', 'allow', i], message: `expected one of workload.tools (${tools.join(', ') || 'none defined'}), got "${tool}"` });
   });
