@@ -52,6 +52,8 @@ export class MetricsCollector {
   wastedTokens = 0;
   costUsd = 0;
   readonly latency = new LatencyHistogram();
+  /** End-to-end latency of successful requests only: what a user who got an answer waited. */
+  readonly successLatency = new LatencyHistogram();
   readonly byModel: GroupStats[];
   readonly byTenant: GroupStats[];
   /** Requests by routed difficulty label (trivial, standard, complex): cost and quality per tier. */
@@ -126,6 +128,7 @@ export class MetricsCollector {
     this.wastedTokens += billedTokens - usefulTokens;
     this.costUsd += costUsd;
     this.latency.record(latencyMs);
+    if (outcome === RequestOutcome.Success) this.successLatency.record(latencyMs);
     const failed = outcome === RequestOutcome.Failed || outcome === RequestOutcome.Rejected;
     recordGroup(this.byTenant[tenant]!, failed, latencyMs, billedTokens, costUsd);
     recordGroup(this.byTier[label]!, failed, latencyMs, billedTokens, costUsd);

@@ -42,6 +42,8 @@ export interface RunResult {
   metrics: {
     visibleFailureRate: number;
     latencyMs: LatencySummary;
+    /** The same over successful requests only (rejections and refusals end in ~0 ms and pull `latencyMs` down). */
+    successLatencyMs: LatencySummary;
     loadMultiplier: number;
     upstreamCalls: number;
     monthlyCostUsd: number;
@@ -114,6 +116,12 @@ export function buildResult(name: string, run: RunOutput): RunResult {
         p95: round(m.latency.percentileMs(95), 3),
         p99: round(m.latency.percentileMs(99), 3),
         mean: round(m.latency.meanMs, 3),
+      },
+      successLatencyMs: {
+        p50: round(m.successLatency.percentileMs(50), 3),
+        p95: round(m.successLatency.percentileMs(95), 3),
+        p99: round(m.successLatency.percentileMs(99), 3),
+        mean: round(m.successLatency.meanMs, 3),
       },
       loadMultiplier: round(m.modelCalls / n),
       upstreamCalls: count(m.modelCalls),

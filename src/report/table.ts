@@ -20,6 +20,7 @@ export function renderRunTable(result: RunResult, color: boolean): string {
     ['visible failure rate', m.visibleFailureRate > 0.001 ? c.red(percent(m.visibleFailureRate)) : c.green(percent(m.visibleFailureRate))],
     ['latency p50 / p95 / p99', `${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p95)} / ${ms(m.latencyMs.p99)}`],
     ['latency mean', ms(m.latencyMs.mean)],
+    ['successful requests p50 / p95 / p99', `${ms(m.successLatencyMs.p50)} / ${ms(m.successLatencyMs.p95)} / ${ms(m.successLatencyMs.p99)}`],
     ['load multiplier', `${multiplier(m.loadMultiplier)}  (${attribution(result)})`],
     ['upstream calls', integer(m.upstreamCalls)],
     ['retries', integer(m.retries) + (m.retryBudgetDenied ? ` (${integer(m.retryBudgetDenied)} denied by budget)` : '')],
