@@ -14,11 +14,3 @@ export type RandomSource = () => number;
 
 /** The wall clock, for production use of a layer. Never used by the simulator. */
 export const systemClock: Clock = { now: () => Date.now() };
-
-/** How an upstream call ended, as the layers see it. */
-export type CallOutcome = 'success' | '429' | '503' | 'timeout' | '400' | 'open';
-
-/** Error kinds an upstream can answer with (no `success`, no client-side `open`). */
-export type UpstreamErrorKind = '429' | '503' | 'timeout' | '400';
-
-export const UPSTREAM_ERROR_KINDS: readonly UpstreamErrorKind[] = ['429', '503', 'timeout', '400'];
