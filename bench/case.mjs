@@ -3,8 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { simulate } from '../dist/engine/simulator.js';
 import { loadScenarioFile } from '../dist/scenario/load.js';
-import { RandomStreams } from '../dist/engine/random.js';
-import { Lognormal } from '../dist/engine/distributions.js';
+import { RandomStreams } from '../dist/random/random.js';
+import { Lognormal } from '../dist/random/distributions.js';
 import { LatencyHistogram } from '../dist/metrics/latency-histogram.js';
 
 const [target, requestsArg] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { parseCount } from '../scenario/units.js';
+import { parseCount } from '../text/units.js';
 import { UsageError } from './errors.js';
 
 /** Parses `--requests 1M` style volumes. */

@@ -9,7 +9,7 @@ import { TokenBucket } from '../layers/token-bucket.js';
 import type { Clock } from '../layers/types.js';
 import type { ParsedScenario } from '../scenario/schema.js';
 import { outcomeOf } from '../upstream/outcome.js';
-import type { RandomStreams } from './random.js';
+import type { RandomStreams } from '../random/random.js';
 
 /**
  * The enabled harness layers of one run, built from the scenario. A disabled layer is

@@ -7,10 +7,10 @@ import { DEFAULT_TOOL_CONFIG, type ParsedScenario } from '../scenario/schema.js'
 import { Outcome } from '../upstream/outcome.js';
 import { attachIncidents, Target, Upstream, type CallResult } from '../upstream/upstream.js';
 import { Workload, type RequestDraw } from '../workload/workload.js';
-import { makeDistribution, type Distribution } from './distributions.js';
+import { makeDistribution, type Distribution } from '../random/distributions.js';
 import { EventQueue } from './event-queue.js';
 import { buildHarness, type Harness } from './harness.js';
-import { KeyedUniform, RandomStreams } from './random.js';
+import { KeyedUniform, RandomStreams } from '../random/random.js';
 import { Phase, RequestState } from './request-state.js';
 import { CallState } from './call-state.js';
 import { Pool } from './pool.js';
@@ -18,9 +18,9 @@ import { CallPricing } from './pricing.js';
 import { CapacityServer, ServerAdmission } from '../upstream/server.js';
 import { Timeline } from '../metrics/timeline.js';
 import { scaleForSample } from './sampling.js';
-import { CallCause, type LayerStats, type RunOptions, type RunOutput } from './run-output.js';
+import { CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
-export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from './run-output.js';
+export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
 /** Event kinds. Small integers, dispatched by one switch. */
 const EventKind = {

@@ -1,4 +1,4 @@
-import { CALL_CAUSE_NAMES, type RunOutput } from '../engine/run-output.js';
+import { CALL_CAUSE_NAMES, type RunOutput } from './run-output.js';
 import type { GroupStats } from './collector.js';
 import { analyseRecovery, type RecoveryReport } from './recovery.js';
 

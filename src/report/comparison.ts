@@ -2,8 +2,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { round, type RunResult } from '../metrics/results.js';
 import { confidenceInterval, headlineSeries, isSignificant, roundInterval, summarise, type Interval } from './confidence.js';
-import { integer } from './format.js';
-import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, type HeadlineKey, type HeadlineMetric } from './headline.js';
+import { integer } from '../text/format.js';
+import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
 
 /**
  * Side-by-side comparison of variants run under the same seeds. Because the runs share

@@ -1,6 +1,6 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { round, type RunResult } from '../metrics/results.js';
-import { HEADLINE_METRICS, type HeadlineKey, type HeadlineValues } from './headline.js';
+import { HEADLINE_METRICS, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 
 /**
  * Confidence intervals over replications: each seed gives one independent observation of a

@@ -2,8 +2,8 @@ import { BUCKETS_PER_DECADE } from '../metrics/latency-histogram.js';
 import type { RunResult } from '../metrics/results.js';
 import type { ComparedVariant } from './comparison.js';
 import type { Interval } from './confidence.js';
-import { integer } from './format.js';
-import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, headlineValues, type HeadlineKey, type HeadlineMetric, type MetricUnit } from './headline.js';
+import { integer } from '../text/format.js';
+import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, headlineValues, type HeadlineKey, type HeadlineMetric, type MetricUnit } from '../metrics/headline.js';
 import { barChart, escapeXml, formatCompact, formatElapsed, histogramChart, lineChart, timelineChart, type AxisTick, type LinePoint, type ReferenceLine } from './svg.js';
 import type { SweepPoint, SweepResult } from './sweep-types.js';
 

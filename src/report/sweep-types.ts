@@ -1,5 +1,5 @@
 import type { Interval } from './confidence.js';
-import type { HeadlineKey } from './headline.js';
+import type { HeadlineKey } from '../metrics/headline.js';
 
 /**
  * The shape of a sweep's results, shared by `sweep`, `merge`, the renderers (table, csv,

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Breakdown, RunResult } from '../metrics/results.js';
-import { integer, ms, multiplier, percent, usd } from './format.js';
+import { integer, ms, multiplier, percent, usd } from '../text/format.js';
 
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (no-color.org). */
 export function useColor(stream: NodeJS.WriteStream): boolean {

@@ -1,6 +1,6 @@
 import type { RunResult } from '../metrics/results.js';
 import { axisFormat, lineName, timelineColumns } from './html.js';
-import { HEADLINE_METRICS } from './headline.js';
+import { HEADLINE_METRICS } from '../metrics/headline.js';
 import { formatCompact, formatElapsed } from './svg.js';
 import type { SweepResult } from './sweep-types.js';
 

@@ -1,5 +1,5 @@
 import type { ParsedScenario } from '../scenario/schema.js';
-import { didYouMean } from '../scenario/suggest.js';
+import { didYouMean } from '../text/suggest.js';
 
 /**
  * Layer variants of one scenario: the same upstream, workload and seed with a chosen set of

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { UnitKind } from './fields.js';
 import { isMapping } from './paths.js';
 import { scenarioSchema, type ParsedScenario } from './schema.js';
-import { formatCount, formatDurationMs, formatMoneyUsd, formatRate, formatTokenCount } from './units.js';
+import { formatCount, formatDurationMs, formatMoneyUsd, formatRate, formatTokenCount } from '../text/units.js';
 
 const FORMAT: Record<UnitKind, (value: number) => string> = {
   duration: formatDurationMs,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount, UnitError } from './units.js';
+import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount, UnitError } from '../text/units.js';
 
 /**
  * zod field types for values written with units. Each accepts what YAML gives (a number

@@ -5,7 +5,7 @@ import { OVERRIDE_SOURCE, type AppliedOverride } from './overrides.js';
 import { describeValue, getIn, startsWith, type KeyPath } from './paths.js';
 import { knownKeysAt } from './schema-keys.js';
 import { scenarioSchema } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../text/suggest.js';
 import { MAX_ISSUES, type FileSource } from './yaml-source.js';
 
 /** What a scenario value was built from, most specific file first, for pointing at problems. */

@@ -2,7 +2,7 @@ import { dottedKey, type ScenarioIssue } from './errors.js';
 import { describeValue, isMapping, parseKeyPath, setOwn, type KeyPath } from './paths.js';
 import { isRecordAt } from './schema-keys.js';
 import { scenarioSchema } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../text/suggest.js';
 import { parseYamlValue } from './yaml-source.js';
 
 /** Where override problems are reported: `--set layers.retry.maxAttempts: expected ...`. */

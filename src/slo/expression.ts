@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { HEADLINE_KEYS, headlineMetric, type HeadlineKey, type MetricUnit } from '../report/headline.js';
-import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount, UnitError } from '../scenario/units.js';
-import { didYouMean } from '../scenario/suggest.js';
+import { HEADLINE_KEYS, headlineMetric, type HeadlineKey, type MetricUnit } from '../metrics/headline.js';
+import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount, UnitError } from '../text/units.js';
+import { didYouMean } from '../text/suggest.js';
 
 /**
  * SLO expressions: `visibleFailureRate < 0.1%` on the command line, `visibleFailureRate: "< 0.1%"`

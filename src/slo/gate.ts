@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { formatMetricValue, headlineMetric, type HeadlineValues } from '../report/headline.js';
+import { formatMetricValue, headlineMetric, type HeadlineValues } from '../metrics/headline.js';
 import { satisfies, type SloCheck } from './expression.js';
 
 /**

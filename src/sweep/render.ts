@@ -1,9 +1,9 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import { integer } from '../report/format.js';
-import { formatMetricValue, HEADLINE_METRICS, headlineMetric, type HeadlineMetric } from '../report/headline.js';
+import { integer } from '../text/format.js';
+import { formatMetricValue, HEADLINE_METRICS, headlineMetric, type HeadlineMetric } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
-import { formatDurationMs, formatMoneyUsd, formatRate } from '../scenario/units.js';
+import { formatDurationMs, formatMoneyUsd, formatRate } from '../text/units.js';
 import type { SloCheck, SloOperator } from '../slo/expression.js';
 import type { GatePoint } from '../slo/gate.js';
 

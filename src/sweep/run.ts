@@ -1,7 +1,7 @@
 import { simulate } from '../engine/simulator.js';
 import { buildResult, round } from '../metrics/results.js';
 import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
-import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../report/headline.js';
+import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../report/variants.js';
 import { ScenarioError, formatIssue, type ScenarioIssue } from '../scenario/errors.js';

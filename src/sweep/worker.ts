@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { HeadlineValues } from '../report/headline.js';
+import type { HeadlineValues } from '../metrics/headline.js';
 import type { PoolRequest, PoolResponse } from './pool.js';
 import { runTask, type SweepTask } from './run.js';
 

@@ -1,7 +1,7 @@
-import { makeDistribution, type Distribution } from '../engine/distributions.js';
-import type { KeyedUniform, RandomStreams } from '../engine/random.js';
+import { makeDistribution, type Distribution } from '../random/distributions.js';
+import type { KeyedUniform, RandomStreams } from '../random/random.js';
 import type { TargetConfig } from '../scenario/schema.js';
-import { cumulative, pick } from '../workload/workload.js';
+import { cumulative, pick } from '../random/categorical.js';
 import { Outcome } from './outcome.js';
 
 /** One incident: inside [startMs, endMs) the target's error rate is replaced. */

@@ -1,5 +1,5 @@
-import { normalQuantile } from '../engine/random.js';
-import { Z95 } from '../engine/distributions.js';
+import { normalQuantile } from '../random/random.js';
+import { Z95 } from '../random/distributions.js';
 import type { Experiment, Law } from './law.js';
 import { HDR_RELATIVE_ERROR } from './queue-laws.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/metrics/results.js';
 import { compareVariants, renderComparisonTable } from '../../src/report/comparison.js';
-import { compactCount, formatMetricDelta, formatRelative } from '../../src/report/headline.js';
+import { compactCount, formatMetricDelta, formatRelative } from '../../src/metrics/headline.js';
 
 /** A run result whose headline figures are zero except those given. */
 function run(m: { failure?: number; p95?: number; cost?: number; cacheHitRate?: number }): RunResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEADLINE_METRICS } from '../../src/report/headline.js';
+import { HEADLINE_METRICS } from '../../src/metrics/headline.js';
 import { renderCompareHtml, renderRunHtml, renderSweepHtml, timelineColumns } from '../../src/report/html.js';
 import type { SweepResult } from '../../src/report/sweep-types.js';
 import { chartsOf, count, incidentComparison, metastableRun, syntheticSweep, ZERO_METRICS } from './report-fixtures.js';

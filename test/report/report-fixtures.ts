@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { simulate } from '../../src/engine/simulator.js';
 import { buildResult, type RunResult } from '../../src/metrics/results.js';
 import { compareVariants, type ComparedVariant } from '../../src/report/comparison.js';
-import { HEADLINE_KEYS, type HeadlineKey } from '../../src/report/headline.js';
+import { HEADLINE_KEYS, type HeadlineKey } from '../../src/metrics/headline.js';
 import type { SweepResult } from '../../src/report/sweep-types.js';
 import { deriveVariant } from '../../src/report/variants.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';

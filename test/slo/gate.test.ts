@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HEADLINE_KEYS, type HeadlineValues } from '../../src/report/headline.js';
+import { HEADLINE_KEYS, type HeadlineValues } from '../../src/metrics/headline.js';
 import { parseSloExpression } from '../../src/slo/expression.js';
 import { breachMessage, escapeWorkflowData, evaluateGates, gateSummaryMarkdown, markdownCell, reportGates } from '../../src/slo/gate.js';
 

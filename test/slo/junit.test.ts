@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSloExpression } from '../../src/slo/expression.js';
 import { evaluateGates, type GatePoint } from '../../src/slo/gate.js';
 import { renderJUnit, xml } from '../../src/slo/junit.js';
-import { HEADLINE_KEYS, type HeadlineValues } from '../../src/report/headline.js';
+import { HEADLINE_KEYS, type HeadlineValues } from '../../src/metrics/headline.js';
 
 /** Headline values, all zero unless given. */
 function values(given: Partial<HeadlineValues>): HeadlineValues {

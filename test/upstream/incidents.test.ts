@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RandomStreams } from '../../src/engine/random.js';
+import { RandomStreams } from '../../src/random/random.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { Outcome } from '../../src/upstream/outcome.js';
 import { attachIncidents, Target, Upstream, type CallResult } from '../../src/upstream/upstream.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RandomStreams } from '../../src/engine/random.js';
+import { RandomStreams } from '../../src/random/random.js';
 import { simulate } from '../../src/engine/simulator.js';
 import { buildResult, type RunResult } from '../../src/metrics/results.js';
 import { parseScenarioText } from '../../src/scenario/load.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { HEADLINE_KEYS } from '../../report/headline.js';
+import { HEADLINE_KEYS } from '../../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../../report/sweep-types.js';
 import { SWEEP_FORMATS } from '../../sweep/render.js';
 import { sweepResult } from '../../sweep/run.js';

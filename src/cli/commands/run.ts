@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { simulate } from '../../engine/simulator.js';
 import { buildResult } from '../../metrics/results.js';
-import { headlineValues } from '../../report/headline.js';
+import { headlineValues } from '../../metrics/headline.js';
 import { renderRunHtml } from '../../report/html.js';
 import { renderRunTable, useColor } from '../../report/table.js';
 import { runTerminalChart, writeChart } from '../../report/terminal-chart.js';

@@ -1,5 +1,5 @@
-import type { MetricsCollector } from '../metrics/collector.js';
-import type { Timeline } from '../metrics/timeline.js';
+import type { MetricsCollector } from './collector.js';
+import type { Timeline } from './timeline.js';
 
 /** Why a model call was made, for load-multiplier attribution. */
 export const CallCause = { First: 0, Retry: 1, Fallback: 2, QualityFallback: 3, Probe: 4, Classifier: 5 } as const;

@@ -1,5 +1,7 @@
 import seedrandom from 'seedrandom';
-import type { RandomSource } from '../layers/types.js';
+
+/** A uniform number in [0, 1) per call; the same shape as `layers/types.ts`'s `RandomSource`. */
+export type UniformSource = () => number;
 
 /**
  * Seeded random streams, one per purpose.
@@ -18,7 +20,7 @@ export class RandomStreams {
   constructor(readonly seed: number) {}
 
   /** A sequential generator for one purpose, independent of every other name. */
-  stream(name: string): RandomSource {
+  stream(name: string): UniformSource {
     // The generator is itself a () => number; returned as is, without a wrapping closure.
     return seedrandom.alea(`${this.seed}/${name}`);
   }

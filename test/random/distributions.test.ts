@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Constant, Exponential, Lognormal, makeDistribution, Uniform, Z95, type Distribution } from '../../src/engine/distributions.js';
-import { RandomStreams } from '../../src/engine/random.js';
+import { Constant, Exponential, Lognormal, makeDistribution, Uniform, Z95, type Distribution } from '../../src/random/distributions.js';
+import { RandomStreams } from '../../src/random/random.js';
 
 const N = 200_000;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyedUniform, normalQuantile, RandomStreams } from '../../src/engine/random.js';
+import { KeyedUniform, normalQuantile, RandomStreams } from '../../src/random/random.js';
 
 const N = 200_000;
 

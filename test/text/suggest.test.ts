@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from '../../src/scenario/suggest.js';
+import { didYouMean, editDistance } from '../../src/text/suggest.js';
 
 const KEYS = ['maxAttempts', 'failureRateThreshold', 'cooldownMs', 'baseDelayMs', 'maxDelayMs'] as const;
 

@@ -13,7 +13,7 @@ import {
   parseRate,
   parseTokenCount,
   UnitError,
-} from '../../src/scenario/units.js';
+} from '../../src/text/units.js';
 
 /** The error a parser throws for `value`, failing the test if it does not throw a UnitError. */
 function errorOf(parse: (value: unknown) => number, value: unknown): UnitError {

@@ -1,5 +1,5 @@
-import type { RunResult } from '../metrics/results.js';
-import { integer, ms, multiplier, percent, usd } from './format.js';
+import type { RunResult } from './results.js';
+import { integer, ms, multiplier, percent, usd } from '../text/format.js';
 
 /**
  * The headline metrics that `compare` puts side by side, replications summarise and SLO
