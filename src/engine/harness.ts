@@ -9,6 +9,7 @@ import { TokenBucket } from '../layers/token-bucket.js';
 import type { Clock } from '../layers/types.js';
 import type { ParsedScenario } from '../scenario/schema.js';
 import { outcomeOf } from '../upstream/outcome.js';
+import type { LayerStats } from '../metrics/run-output.js';
 import type { RandomStreams } from '../random/random.js';
 
 /**
@@ -157,5 +158,28 @@ export function buildHarness(scenario: ParsedScenario, clock: Clock, streams: Ra
         })
       : null,
     cachePerTenant: cache?.key === 'per-tenant',
+  };
+}
+
+/** Breakers not closed now (a shared breaker counts once per target it guards), for the timeline. */
+export function openBreakers(harness: Harness): number {
+  const breakers = harness.breakers;
+  if (breakers === null) return 0;
+  let open = 0;
+  for (let i = 0; i < breakers.length; i++) if (breakers[i]!.state !== 'closed') open++;
+  return open;
+}
+
+/** The layers' own counters at the end of a run. */
+export function layerStats(harness: Harness): LayerStats {
+  const breakers = harness.breakers ? [...new Set(harness.breakers)] : [];
+  return {
+    retryBudgetDenied: harness.retryBudget?.denied ?? 0,
+    breakerTrips: breakers.reduce((s, b) => s + b.trips, 0),
+    breakerReopens: breakers.reduce((s, b) => s + b.reopens, 0),
+    breakerOpenMs: breakers.reduce((s, b) => s + b.openMs(), 0),
+    cacheHitRate: harness.cache?.hitRate ?? 0,
+    cacheHits: harness.cache?.hits ?? 0,
+    cacheMisses: harness.cache?.misses ?? 0,
   };
 }

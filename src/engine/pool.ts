@@ -31,8 +31,22 @@ export class Pool<T extends Pooled> {
     this.free.push(item.index);
   }
 
+  /** Makes every pending event of `item` stale without releasing it (its generation moves on). */
+  renew(item: T): void {
+    item.generation++;
+  }
+
   get(index: number): T {
     return this.items[index]!;
+  }
+
+  /**
+   * The item at `index` if `generation` is still its current one, else null: the one test
+   * every handler applies to the (index, generation) its event carries.
+   */
+  current(index: number, generation: number): T | null {
+    const item = this.items[index]!;
+    return item.generation === generation ? item : null;
   }
 
   /** The most items ever in use at once. */

@@ -23,18 +23,30 @@ export class CallPricing {
     return this.prefixTokens + req.inputTokens + req.outputTokens;
   }
 
+  /** The prompt-cache key of a call of `req` to its current target. */
+  cacheKey(req: RequestState): number {
+    return this.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
+  }
+
   /** The call's cost on `target` in dollars; records the cache's savings as a side effect. */
   costUsd(req: RequestState, target: Target): number {
     const cache = this.cache;
     let inputCostUsd: number;
     if (cache !== null) {
-      const key = this.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
-      const lookup = cache.lookup(key, req.inputTokens);
+      const lookup = cache.lookup(this.cacheKey(req), req.inputTokens);
       inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
-      this.metrics.cacheSavingsUsd += cache.savingsUsd(lookup, target.inputPriceUsdPerMTok);
+      this.metrics.recordCacheSavings(cache.savingsUsd(lookup, target.inputPriceUsdPerMTok));
     } else {
       inputCostUsd = ((this.prefixTokens + req.inputTokens) * target.inputPriceUsdPerMTok) / 1e6;
     }
     return inputCostUsd + (req.outputTokens * target.outputPriceUsdPerMTok) / 1e6;
+  }
+
+  /**
+   * The classifier call's cost on `target`: its own fixed token counts at list price
+   * (it sends a short routing prompt, not the request's cached prefix).
+   */
+  classifierCostUsd(target: Target, inputTokens: number, outputTokens: number): number {
+    return (inputTokens * target.inputPriceUsdPerMTok + outputTokens * target.outputPriceUsdPerMTok) / 1e6;
   }
 }

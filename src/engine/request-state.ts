@@ -1,17 +1,81 @@
+import { EventKind } from './events.js';
 import type { Pooled } from './pool.js';
 
-/** Where a request is in the harness; events for other phases are stale. */
+/**
+ * Where a request is in the harness. The two tables below are the request's state machine,
+ * in one place: which events each phase accepts, and which phase may follow which.
+ * An event for an earlier use of a pooled slot is stale and dropped by its generation
+ * (the only stale-event mechanism); a current event a phase does not accept is a wiring
+ * bug and throws.
+ */
 export const Phase = {
-  Queued: 0,
-  Classifying: 1,
-  Model: 2,
-  Tool: 3,
+  /** Just arrived: tenant and tokens drawn, not yet through capacity. */
+  Arrived: 0,
+  /** Waiting for a backpressure slot. */
+  Queued: 1,
+  /** The classifier call is in flight. */
+  Classifying: 2,
+  /** Calling models: first attempt, retries, fallbacks, quality fallbacks. */
+  Model: 3,
+  /** Calling tools, in tool order. */
+  Tool: 4,
 } as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
+/** Phase names for messages, indexed by `Phase`. */
+export const PHASE_NAMES = ['arrived', 'queued', 'classifying', 'model', 'tool'] as const;
+
+const event = (kind: EventKind) => 1 << kind;
+const phase = (p: Phase) => 1 << p;
+
+/** Request events each phase accepts (a bit per `EventKind`), indexed by `Phase`. */
+const ACCEPTS: readonly number[] = [
+  /* Arrived */ 0,
+  /* Queued */ event(EventKind.QueueDeadline) | event(EventKind.Admit),
+  /* Classifying */ event(EventKind.CallDone),
+  /* Model */ event(EventKind.CallDone) | event(EventKind.RetryDue),
+  /* Tool */ event(EventKind.CallDone) | event(EventKind.RetryDue),
+];
+
+/** Phases each phase may move to (a bit per `Phase`). Ending is allowed from every phase. */
+const NEXT: readonly number[] = [
+  /* Arrived */ phase(Phase.Queued) | phase(Phase.Classifying) | phase(Phase.Model),
+  /* Queued */ phase(Phase.Classifying) | phase(Phase.Model),
+  /* Classifying */ phase(Phase.Model),
+  /* Model */ phase(Phase.Tool),
+  /* Tool */ 0,
+];
+
+/** Throws unless `req`'s phase accepts an event of `kind`: a current event in the wrong phase is a bug. */
+export function expectEvent(req: RequestState, kind: EventKind): void {
+  if ((ACCEPTS[req.phase]! & (1 << kind)) === 0) {
+    throw new Error(`internal: event kind ${kind} reached request ${req.request} in phase "${PHASE_NAMES[req.phase]}"`);
+  }
+}
+
+/** Moves `req` to `next`, throwing if the state machine has no such transition. */
+export function enterPhase(req: RequestState, next: Phase): void {
+  if ((NEXT[req.phase]! & (1 << next)) === 0) {
+    throw new Error(`internal: request ${req.request} cannot move from "${PHASE_NAMES[req.phase]}" to "${PHASE_NAMES[next]}"`);
+  }
+  req.phase = next;
+}
+
+/** Whether `from` may move to `to`; for tests and documentation. */
+export function canEnter(from: Phase, to: Phase): boolean {
+  return (NEXT[from]! & (1 << to)) !== 0;
+}
+
+/** Whether a request in `p` accepts an event of `kind`; for tests and documentation. */
+export function accepts(p: Phase, kind: EventKind): boolean {
+  return (ACCEPTS[p]! & (1 << kind)) !== 0;
+}
 
 /**
  * The mutable state of one user request while it is in the system. Objects are pooled
  * and reused by slot, so a 10M-request run allocates only as many as are ever in flight
- * at once. `generation` goes up whenever pending events for the slot become stale.
+ * at once. `generation` goes up whenever pending events for the slot become stale: when
+ * the request ends, and when a waiter is handed a backpressure slot (its deadline is void).
  */
 export class RequestState implements Pooled {
   generation = 0;
@@ -28,7 +92,7 @@ export class RequestState implements Pooled {
   toolMask = 0;
   /** Next tool to call. */
   toolCursor = 0;
-  phase = 0;
+  phase: Phase = Phase.Arrived;
   /** Holds a backpressure slot that must be handed back when it ends. */
   holdsSlot = false;
   /** Ordered model ids to try: the routed model first, then fallbacks. */
@@ -72,6 +136,7 @@ export class RequestState implements Pooled {
 
   /** Clears per-request fields for reuse (generation is kept and bumped by the pool). */
   reset(): void {
+    this.phase = Phase.Arrived;
     this.targets = [];
     this.targetPosition = 0;
     this.attempt = 0;

@@ -1,4 +1,5 @@
 import { LatencyHistogram } from './latency-histogram.js';
+import { Timeline } from './timeline.js';
 
 /** How a user request ended. Exactly one per request. */
 export const RequestOutcome = {
@@ -60,11 +61,68 @@ export class MetricsCollector {
   readonly byTier: GroupStats[];
   readonly byTool: GroupStats[];
 
-  constructor(modelNames: readonly string[], tenantNames: readonly string[], toolNames: readonly string[] = []) {
+  /**
+   * `timeline` receives the per-bucket counts (offered, upstream calls, goodput, failures,
+   * server queue depth); the engine advances its buckets, the collector only counts.
+   */
+  constructor(
+    modelNames: readonly string[],
+    tenantNames: readonly string[],
+    toolNames: readonly string[] = [],
+    readonly timeline: Timeline = new Timeline(0),
+  ) {
     this.byModel = modelNames.map((n) => new GroupStats(n));
     this.byTenant = tenantNames.map((n) => new GroupStats(n));
     this.byTier = ['trivial', 'standard', 'complex'].map((n) => new GroupStats(n));
     this.byTool = toolNames.map((n) => new GroupStats(n));
+  }
+
+  /** A request arrived (before any capacity check). */
+  recordArrival(): void {
+    this.timeline.offered[this.timeline.current]!++;
+  }
+
+  /** A model call (or the classifier's) left for the upstream, made for `cause` (`CallCause`). */
+  recordUpstreamCall(cause: number): void {
+    this.callsByCause[cause]!++;
+    this.timeline.upstreamCalls[this.timeline.current]!++;
+  }
+
+  /** An open breaker refused a call before it reached the upstream. */
+  recordShortCircuit(): void {
+    this.shortCircuited++;
+  }
+
+  /** A failed call will be retried. */
+  recordRetry(): void {
+    this.retries++;
+  }
+
+  /** A failed model moved the request on to the next model of its list. */
+  recordFallback(): void {
+    this.fallbacks++;
+  }
+
+  /** An answer of tier `tier` failed its eval and moves to a stronger model. */
+  recordQualityFallback(tier: number): void {
+    this.qualityFallbacks++;
+    this.byTier[tier]!.qualityFallbacks++;
+  }
+
+  /** What the prompt cache saved on one call, in dollars. */
+  recordCacheSavings(usd: number): void {
+    this.cacheSavingsUsd += usd;
+  }
+
+  /** Calls waiting at finite-capacity servers now: raises the current bucket's peak. */
+  recordServerQueue(depth: number): void {
+    this.timeline.noteQueue(depth);
+  }
+
+  /** The classifier call finished (counted as a model call of its model too). */
+  recordClassifierCall(model: number, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
+    this.classifierCalls++;
+    this.recordModelCall(model, failed, latencyMs, tokens, costUsd);
   }
 
   /** A call the client abandoned finished at its server: billed, and wasted. */
@@ -89,7 +147,7 @@ export class MetricsCollector {
   }
 
   /** One upstream model call finished. */
-  recordModelCall(model: number, _label: number, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
+  recordModelCall(model: number, failed: boolean, latencyMs: number, tokens: number, costUsd: number): void {
     this.modelCalls++;
     const stats = this.byModel[model]!;
     stats.calls++;
@@ -110,6 +168,9 @@ export class MetricsCollector {
     costUsd: number,
   ): void {
     this.requests++;
+    const timeline = this.timeline;
+    if (outcome === RequestOutcome.Success) timeline.goodput[timeline.current]!++;
+    else if (outcome !== RequestOutcome.Refused) timeline.failures[timeline.current]!++;
     switch (outcome) {
       case RequestOutcome.Success:
         this.successes++;

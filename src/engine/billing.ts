@@ -1,0 +1,65 @@
+import { Outcome } from '../upstream/outcome.js';
+import type { World } from './build.js';
+import type { CallState } from './call-state.js';
+import type { RequestState } from './request-state.js';
+
+/**
+ * What each finished call costs and where the bill is recorded: on the request (its billed
+ * and useful tokens, its cost) and in the collector (per model, per tenant, per tier).
+ *
+ * Billing rule: a success bills input and output, and so does a timeout (the server kept
+ * generating after the client gave up); 429, 503 and 400 bill nothing. A call abandoned at
+ * a finite-capacity server is billed when the server finishes it, priced when the client
+ * gave up (while the request's tokens are still at hand).
+ */
+export class Billing {
+  constructor(private readonly world: World) {}
+
+  /** Bills a finished model call of `req` to its current target and returns the tokens billed. */
+  modelCall(req: RequestState, outcome: number): number {
+    const pricing = this.world.pricing;
+    let tokens = 0;
+    let costUsd = 0;
+    if ((outcome === Outcome.Success || outcome === Outcome.Timeout) && !req.billedLater) {
+      tokens = pricing.tokens(req);
+      costUsd = pricing.costUsd(req, this.world.targets[req.target]!);
+    }
+    req.billedTokens += tokens;
+    req.costUsd += costUsd;
+    this.world.metrics.recordModelCall(req.target, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
+    return tokens;
+  }
+
+  /** Bills the classifier call of `req`; its tokens are useful if the request succeeds. */
+  classifierCall(req: RequestState, outcome: number): void {
+    const classifier = this.world.harness.classifier!;
+    let tokens = 0;
+    let costUsd = 0;
+    if (outcome === Outcome.Success || outcome === Outcome.Timeout) {
+      tokens = classifier.inputTokens + classifier.outputTokens;
+      costUsd = this.world.pricing.classifierCostUsd(this.world.targets[classifier.modelId]!, classifier.inputTokens, classifier.outputTokens);
+    }
+    req.billedTokens += tokens;
+    req.pendingUsefulTokens += tokens;
+    req.costUsd += costUsd;
+    this.world.metrics.recordClassifierCall(classifier.modelId, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
+  }
+
+  /**
+   * The client gave up on `call` of `req` while it was at its server: price it now (tools
+   * are not billed) and keep the bill on the call until the server finishes it.
+   */
+  priceAbandoned(call: CallState, req: RequestState): void {
+    req.billedLater = true;
+    if (req.target >= this.world.modelCount) return;
+    call.tokens = this.world.pricing.tokens(req);
+    call.costUsd = this.world.pricing.costUsd(req, this.world.targets[req.target]!);
+    call.tenant = req.tenant;
+    call.tier = req.label;
+  }
+
+  /** The server finished a call nobody waits for: the provider still bills the tokens it generated. */
+  abandonedCallServed(call: CallState): void {
+    if (call.target < this.world.modelCount) this.world.metrics.recordAbandonedWork(call.target, call.tenant, call.tier, call.tokens, call.costUsd);
+  }
+}

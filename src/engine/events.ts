@@ -1,0 +1,25 @@
+/**
+ * Every event kind of the model, in one list so two handlers can never claim the same
+ * number (the kernel also refuses a second handler for a kind). A new capability adds
+ * its kinds here and registers their handlers in its own file.
+ *
+ * Arguments: request events carry (request slot, request generation); server-call events
+ * carry (call id, call generation); an arrival carries nothing.
+ */
+export const EventKind = {
+  /** The next request arrives (`lifecycle.ts`). */
+  Arrival: 0,
+  /** The call in flight answered, at its latency (`request-flow.ts`). */
+  CallDone: 1,
+  /** A retry's backoff ended (`request-flow.ts`). */
+  RetryDue: 2,
+  /** A request waiting for a backpressure slot waited `maxWait` (`lifecycle.ts`). */
+  QueueDeadline: 3,
+  /** A finished request handed its backpressure slot to this waiter (`lifecycle.ts`). */
+  Admit: 4,
+  /** A finite-capacity server finished a call (`server-calls.ts`). */
+  ServiceDone: 5,
+  /** The client's timeout for a call at a finite-capacity server fired (`server-calls.ts`). */
+  ClientTimeout: 6,
+} as const;
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];

@@ -1,0 +1,120 @@
+import { Admission } from '../layers/backpressure.js';
+import { RequestOutcome } from '../metrics/collector.js';
+import type { RequestDraw } from '../workload/workload.js';
+import type { World } from './build.js';
+import { EventKind } from './events.js';
+import type { Kernel } from './kernel.js';
+import type { Pool } from './pool.js';
+import { enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+
+/** Takes a request that passed capacity on through the harness (see `RequestFlow.admit`). */
+export type AdmitRequest = (req: RequestState) => void;
+
+/**
+ * A request's entry and exit. Entry: it arrives (tenant, tokens, difficulty and tools
+ * drawn), then meets capacity in order (per-key quota -> token budget -> backpressure),
+ * where it is rejected, queued for a slot, or admitted. Exit: `end` records it and hands
+ * its backpressure slot to the oldest waiter. Handles `Arrival`, `QueueDeadline`, `Admit`.
+ */
+export class RequestLifecycle {
+  private readonly draw: RequestDraw = { tenant: 0, difficulty: 0, inputTokens: 0, outputTokens: 0 };
+  private arrivals = 0;
+  /** When the last request arrived. */
+  lastArrivalMs = 0;
+  /** When the last request ended. */
+  lastEndMs = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly kernel: Kernel,
+    private readonly requests: Pool<RequestState>,
+    private readonly admit: AdmitRequest,
+  ) {
+    kernel.on(EventKind.Arrival, () => this.onArrival());
+    kernel.on(EventKind.QueueDeadline, (slot, generation) => this.onQueueDeadline(slot, generation));
+    kernel.on(EventKind.Admit, (slot, generation) => {
+      const req = this.requests.current(slot, generation);
+      if (req === null) return;
+      expectEvent(req, EventKind.Admit);
+      this.admit(req);
+    });
+  }
+
+  /** Schedules the first arrival. */
+  start(): void {
+    if (this.world.totalRequests > 0) this.kernel.schedule(this.world.workload.nextArrivalMs(0), EventKind.Arrival, 0, 0);
+  }
+
+  private onArrival(): void {
+    const { workload, harness: h, metrics } = this.world;
+    const now = this.kernel.now();
+    const index = this.arrivals++;
+    this.lastArrivalMs = now;
+    if (this.arrivals < this.world.totalRequests) this.kernel.schedule(workload.nextArrivalMs(now), EventKind.Arrival, 0, 0);
+    metrics.recordArrival();
+    const req = this.requests.acquire();
+    workload.draw(this.draw, now);
+    req.request = index;
+    req.arrivalMs = now;
+    req.tenant = this.draw.tenant;
+    req.difficulty = this.draw.difficulty;
+    req.label = this.draw.difficulty;
+    req.inputTokens = this.draw.inputTokens;
+    req.outputTokens = this.draw.outputTokens;
+    req.toolMask = this.drawTools();
+
+    if (h.perKey !== null && !h.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
+    if (h.tokenBudget !== null && !h.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
+      return this.end(req, RequestOutcome.Rejected);
+    }
+    if (h.backpressure !== null) {
+      const admission = h.backpressure.tryEnter(req.slot);
+      if (admission === Admission.Rejected) return this.end(req, RequestOutcome.Rejected);
+      if (admission === Admission.Queued) {
+        enterPhase(req, Phase.Queued);
+        this.kernel.schedule(now + h.backpressureMaxWaitMs, EventKind.QueueDeadline, req.slot, req.generation);
+        return;
+      }
+      req.holdsSlot = true;
+    }
+    this.admit(req);
+  }
+
+  /** One draw per configured tool: bit i set = the request calls tool i. */
+  private drawTools(): number {
+    const p = this.world.toolProbabilities;
+    const random = this.world.draws.tools;
+    let mask = 0;
+    for (let i = 0; i < p.length; i++) if (random() < p[i]!) mask |= 1 << i;
+    return mask;
+  }
+
+  /** A waiter waited `maxWait` without being handed a slot (a handed-over waiter's deadline is stale). */
+  private onQueueDeadline(slot: number, generation: number): void {
+    const req = this.requests.current(slot, generation);
+    if (req === null) return;
+    expectEvent(req, EventKind.QueueDeadline);
+    if (!this.world.harness.backpressure!.cancel(req.slot)) throw new Error(`internal: request ${req.request} is queued but not waiting at backpressure`);
+    this.end(req, RequestOutcome.Rejected);
+  }
+
+  /** Records how the request ended, frees its state, and hands its backpressure slot on. */
+  end(req: RequestState, outcome: RequestOutcome): void {
+    const now = this.kernel.now();
+    this.lastEndMs = now;
+    if (outcome === RequestOutcome.Success) req.usefulTokens += req.pendingUsefulTokens;
+    this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
+    const holdsSlot = req.holdsSlot;
+    this.requests.release(req);
+    if (!holdsSlot) return;
+    const next = this.world.harness.backpressure!.release();
+    if (next < 0) return;
+    // The waiter's deadline goes stale with its generation. It starts through an event, so a
+    // chain of fast failures cannot recurse without bound; on the normal lane, after every
+    // other event due now, the order the single-lane engine always had.
+    const waiter = this.requests.get(next);
+    this.requests.renew(waiter);
+    waiter.holdsSlot = true;
+    this.kernel.schedule(now, EventKind.Admit, waiter.slot, waiter.generation);
+  }
+}

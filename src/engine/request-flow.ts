@@ -1,0 +1,205 @@
+import { Permit } from '../layers/breaker.js';
+import { Difficulty } from '../layers/router.js';
+import { RequestOutcome } from '../metrics/collector.js';
+import { CallCause } from '../metrics/run-output.js';
+import { Outcome } from '../upstream/outcome.js';
+import type { CallResult } from '../upstream/upstream.js';
+import type { Billing } from './billing.js';
+import type { World } from './build.js';
+import { EventKind } from './events.js';
+import type { Kernel } from './kernel.js';
+import type { Pool } from './pool.js';
+import { enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+import { ServerCalls } from './server-calls.js';
+
+/** Ends a request with its outcome (see `RequestLifecycle.end`). */
+export type RequestEnd = (req: RequestState, outcome: RequestOutcome) => void;
+
+/** Keyed-draw serial reserved for the classifier call, apart from the request's own calls. */
+export const CLASSIFIER_SERIAL = 1 << 20;
+
+/**
+ * A request's way through the harness once it is past capacity: classify (if a classifier
+ * is configured) and route; then, per target, breaker -> call -> retry -> fallback; the
+ * quality fallback; then the tools in order, each behind the scope check. Handles
+ * `CallDone` and `RetryDue`; calls at finite-capacity targets go through `ServerCalls`.
+ */
+export class RequestFlow {
+  /** The upstream's answer to the call being started; owned here so no call allocates. */
+  private readonly call: CallResult = { outcome: Outcome.Success, latencyMs: 0, retryAfterMs: 0 };
+  readonly servers: ServerCalls;
+
+  constructor(
+    private readonly world: World,
+    private readonly kernel: Kernel,
+    private readonly billing: Billing,
+    private readonly requests: Pool<RequestState>,
+    private readonly end: RequestEnd,
+  ) {
+    this.servers = new ServerCalls(world, kernel, billing, requests, (req) => this.onAnswer(req));
+    kernel.on(EventKind.CallDone, (slot, generation) => {
+      const req = this.requests.current(slot, generation);
+      if (req !== null) this.onAnswer(req);
+    });
+    kernel.on(EventKind.RetryDue, (slot, generation) => {
+      const req = this.requests.current(slot, generation);
+      if (req === null) return;
+      expectEvent(req, EventKind.RetryDue);
+      this.startCall(req);
+    });
+  }
+
+  /** Past admission: classify (if a classifier is configured) and route. */
+  admit(req: RequestState): void {
+    const { harness, draws } = this.world;
+    const classifier = harness.classifier;
+    if (classifier === null) {
+      this.route(req, harness.router?.classify(req.difficulty, draws.routingVerdicts.at(req.request, 0, 0)) ?? req.difficulty);
+      return;
+    }
+    enterPhase(req, Phase.Classifying);
+    req.target = classifier.modelId;
+    this.world.metrics.recordUpstreamCall(CallCause.Classifier);
+    const now = this.kernel.now();
+    const call = this.call;
+    this.world.upstream.call(classifier.modelId, req.request, CLASSIFIER_SERIAL, now, call);
+    req.callOutcome = call.outcome;
+    req.callLatencyMs =
+      call.outcome === Outcome.Success ? this.world.classifierLatency!.quantile(draws.classifierLatency.at(req.request, 0, 0)) : call.latencyMs;
+    this.kernel.schedule(now + req.callLatencyMs, EventKind.CallDone, req.slot, req.generation);
+  }
+
+  /** Sets the request's tier and target list, and makes the first call. */
+  private route(req: RequestState, label: number): void {
+    req.label = label;
+    req.targets = this.world.harness.router?.targets(label) ?? this.world.defaultTargets;
+    req.targetPosition = 0;
+    enterPhase(req, Phase.Model);
+    this.moveTo(req, req.targets[0]!, CallCause.First);
+  }
+
+  /** Points the request at a new target with a fresh attempt count and makes the call. */
+  private moveTo(req: RequestState, target: number, cause: number): void {
+    req.target = target;
+    req.attempt = 0;
+    req.previousDelayMs = 0;
+    req.callCause = cause;
+    this.startCall(req);
+  }
+
+  /** Sends the request's next call to `req.target`, unless its breaker is open. */
+  private startCall(req: RequestState): void {
+    const { harness: h, metrics } = this.world;
+    if (h.breakers !== null) {
+      req.permit = h.breakers[req.target]!.tryAcquire();
+      if (req.permit === Permit.Denied) {
+        metrics.recordShortCircuit();
+        this.onCallFailed(req, Outcome.Open);
+        return;
+      }
+    }
+    if (req.attempt === 0) h.retryBudget?.onFirstAttempt();
+    if (req.phase === Phase.Model) metrics.recordUpstreamCall(req.permit === Permit.Probe && h.breakers !== null ? CallCause.Probe : req.callCause);
+    const call = this.call;
+    const now = this.kernel.now();
+    this.world.upstream.call(req.target, req.request, req.callsPerTarget[req.target]!++, now, call);
+    req.attempt++;
+    req.billedLater = false;
+    const timeoutMs = this.world.timeoutMs[req.target]!;
+    // A drawn failure answers without taking a server slot; a success queues for one.
+    if (this.world.servers[req.target] !== null && call.outcome === Outcome.Success && this.servers.offer(req, call.latencyMs, timeoutMs, call)) return;
+    if (call.latencyMs > timeoutMs) {
+      // The client gives up first; the server finishes the work anyway and bills it.
+      call.outcome = Outcome.Timeout;
+      call.latencyMs = timeoutMs;
+      call.retryAfterMs = 0;
+    }
+    req.callOutcome = call.outcome;
+    req.callLatencyMs = call.latencyMs;
+    req.callRetryAfterMs = call.retryAfterMs;
+    this.kernel.schedule(now + call.latencyMs, EventKind.CallDone, req.slot, req.generation);
+  }
+
+  /** The call in flight answered (`req.callOutcome`): learn from it, then go on, retry, fall back or end. */
+  private onAnswer(req: RequestState): void {
+    expectEvent(req, EventKind.CallDone);
+    const outcome = req.callOutcome;
+    const h = this.world.harness;
+    if (req.phase === Phase.Classifying) return this.onClassified(req, outcome);
+    if (h.breakers !== null) h.breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome]);
+    if (req.phase === Phase.Tool) {
+      this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
+      if (outcome === Outcome.Success) return this.nextTool(req);
+      return this.onCallFailed(req, outcome);
+    }
+    const tokens = this.billing.modelCall(req, outcome);
+    if (outcome !== Outcome.Success) return this.onCallFailed(req, outcome);
+
+    const router = h.router;
+    if (router !== null && router.qualityFallbackEnabled && router.failsQualityCheck(req.target, this.world.draws.routingVerdicts.at(req.request, 1, req.target))) {
+      const stronger = router.strongerThan(req.target);
+      if (stronger >= 0) {
+        // The weaker answer failed its eval: its tokens are wasted, the stronger model retries.
+        this.world.metrics.recordQualityFallback(req.label);
+        req.targets = router.chainFrom(stronger);
+        req.targetPosition = 0;
+        return this.moveTo(req, stronger, CallCause.QualityFallback);
+      }
+    }
+    req.pendingUsefulTokens += tokens;
+    if (req.toolMask !== 0) {
+      enterPhase(req, Phase.Tool);
+      req.toolCursor = -1;
+      return this.nextTool(req);
+    }
+    this.end(req, RequestOutcome.Success);
+  }
+
+  private onClassified(req: RequestState, outcome: number): void {
+    this.billing.classifierCall(req, outcome);
+    // A failed classification routes as standard: the middle tier is the safe guess.
+    this.route(
+      req,
+      outcome === Outcome.Success ? this.world.harness.router!.classify(req.difficulty, this.world.draws.routingVerdicts.at(req.request, 0, 0)) : Difficulty.Standard,
+    );
+  }
+
+  /** A call failed (or its breaker refused it): retry, fall back, or give up. */
+  private onCallFailed(req: RequestState, outcome: number): void {
+    const h = this.world.harness;
+    if (
+      outcome !== Outcome.Open &&
+      h.retry !== null &&
+      h.retryOn[outcome] &&
+      h.retry.canRetry(req.attempt) &&
+      (h.retryBudget === null || h.retryBudget.tryRetry())
+    ) {
+      const delay = h.retry.delayMs(req.attempt - 1, req.previousDelayMs, req.callRetryAfterMs, this.world.draws.retryJitter);
+      req.previousDelayMs = delay;
+      req.callCause = CallCause.Retry;
+      this.world.metrics.recordRetry();
+      this.kernel.schedule(this.kernel.now() + delay, EventKind.RetryDue, req.slot, req.generation);
+      return;
+    }
+    if (req.phase === Phase.Model && h.router !== null && h.fallbackOn[outcome] && req.targetPosition + 1 < req.targets.length) {
+      this.world.metrics.recordFallback();
+      req.targetPosition++;
+      return this.moveTo(req, req.targets[req.targetPosition]!, CallCause.Fallback);
+    }
+    this.end(req, RequestOutcome.Failed);
+  }
+
+  /** Moves to the request's next tool call, checking scope before any side effect. */
+  private nextTool(req: RequestState): void {
+    let cursor = req.toolCursor + 1;
+    while (cursor < 31 && (req.toolMask & (1 << cursor)) === 0) cursor++;
+    if (cursor >= 31 || (req.toolMask >>> cursor) === 0) return this.end(req, RequestOutcome.Success);
+    req.toolCursor = cursor;
+    const scope = this.world.harness.scope;
+    if (scope !== null && !scope.check(cursor)) return this.end(req, RequestOutcome.Refused);
+    req.target = this.world.modelCount + cursor;
+    req.attempt = 0;
+    req.previousDelayMs = 0;
+    this.startCall(req);
+  }
+}
