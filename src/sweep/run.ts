@@ -166,8 +166,24 @@ function deriveOrThrow(scenario: NamedScenario, spec: string, point: GridPoint):
 export type SweepProgress = (pointsDone: number, totalPoints: number) => void;
 
 /**
- * Runs the plan's tasks, in this thread when `jobs` is 1, else on that many worker threads,
- * and assembles the result. The output is the same for every `jobs`.
+ * Runs simulation tasks, in this thread when `jobs` is 1, else on that many worker threads,
+ * and returns their headline figures in task order, however the threads finish. `sweep`,
+ * `tune` and `lab` all run through here. `onDone(i)` is called as task `i` finishes.
+ */
+export async function runSweepTasks(tasks: readonly SweepTask[], jobs: number, onDone?: (task: number) => void): Promise<HeadlineValues[]> {
+  if (jobs <= 1 || tasks.length <= 1) {
+    return tasks.map((task, i) => {
+      const result = runTask(task);
+      onDone?.(i);
+      return result;
+    });
+  }
+  return runPool<SweepTask, HeadlineValues>(tasks, jobs, new URL('./worker.js', import.meta.url), onDone);
+}
+
+/**
+ * Runs the plan's tasks (see `runSweepTasks`) and assembles the result. The output is the
+ * same for every `jobs`.
  */
 export async function executeSweep(plan: SweepPlan, jobs: number, onProgress?: SweepProgress): Promise<SweepResult> {
   const replications = plan.header.replications;
@@ -178,16 +194,7 @@ export async function executeSweep(plan: SweepPlan, jobs: number, onProgress?: S
     if (--remaining[p]! === 0) pointsDone++;
     onProgress?.(pointsDone, plan.points.length);
   };
-  let values: HeadlineValues[];
-  if (jobs <= 1) {
-    values = plan.tasks.map((task, i) => {
-      const result = runTask(task);
-      done(i);
-      return result;
-    });
-  } else {
-    values = await runPool<SweepTask, HeadlineValues>(plan.tasks, jobs, new URL('./worker.js', import.meta.url), done);
-  }
+  const values = await runSweepTasks(plan.tasks, jobs, done);
   const points = plan.points.map((point, p) => summarisePoint(point, values.slice(p * replications, (p + 1) * replications)));
   return sweepResult(plan.header, points);
 }
