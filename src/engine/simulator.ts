@@ -8,6 +8,7 @@ import { RequestLifecycle } from './lifecycle.js';
 import { Pool } from './pool.js';
 import { RequestFlow } from './request-flow.js';
 import { RequestState } from './request-state.js';
+import { SessionDriver } from './sessions.js';
 
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
@@ -27,6 +28,8 @@ export class Simulator {
   private readonly requests: Pool<RequestState>;
   private readonly lifecycle: RequestLifecycle;
   private readonly flow: RequestFlow;
+  /** The agent loop, for a scenario with `workload.sessions`. */
+  private readonly sessions: SessionDriver | null;
   readonly seed: number;
 
   constructor(scenario: ParsedScenario, options: RunOptions = {}) {
@@ -37,6 +40,7 @@ export class Simulator {
     this.requests = requests;
     this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
     this.lifecycle = new RequestLifecycle(world, this.kernel, requests, (req) => this.flow.admit(req));
+    this.sessions = world.sessions ? new SessionDriver(world, this.kernel, requests, this.lifecycle, this.flow) : null;
     // The timeline samples server queues and open breakers at each bucket edge, before the
     // first event at or past it: the state as the previous bucket left it.
     const timeline = world.metrics.timeline;
@@ -48,9 +52,11 @@ export class Simulator {
 
   /** Runs to completion: every request arrives and ends (and every server call finishes). */
   run(): RunOutput {
-    const { world, lifecycle } = this;
+    const { world, lifecycle, sessions } = this;
     lifecycle.start();
+    sessions?.start();
     this.kernel.run();
+    const lastArrivalMs = sessions ? sessions.lastArrivalMs : lifecycle.lastArrivalMs;
     const servers = this.flow.servers;
     return {
       metrics: world.metrics,
@@ -58,7 +64,7 @@ export class Simulator {
       requests: world.totalRequests,
       seed: world.seed,
       // A shaped load's month is scaled from the span its arrivals actually took.
-      horizonMs: world.workload.shaped ? lifecycle.lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
+      horizonMs: world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
       // The run's real end: the last request's end or the last server call's, whichever is later
       // (stale timers may fire after both and do not count).
       endMs: Math.max(lifecycle.lastEndMs, servers.lastServiceMs),
@@ -73,6 +79,7 @@ export class Simulator {
       servers: world.servers.flatMap((server, id) =>
         server ? [{ name: world.targets[id]!.name, peakQueue: server.peakQueue, overflows: server.overflows, overQuota: server.overQuota }] : [],
       ),
+      ...(world.sessions ? { sessions: world.sessions.metrics } : {}),
     };
   }
 }
