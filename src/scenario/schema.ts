@@ -324,3 +324,6 @@ function checkReferences(
     ctx.addIssue({ code: 'custom', path: ['layers', 'cache', 'breakpoint'], message: `expected one of workload.prompt.prefix names (${layers.join(', ') || 'none defined'}), got "${breakpoint}"` });
   }
 }
+
+/** The error kinds an error `mix` may name (for tools that write scenarios, such as `fit`). */
+export const SCENARIO_ERROR_KINDS: readonly string[] = ERROR_KINDS;
