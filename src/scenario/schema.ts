@@ -13,8 +13,9 @@ import {
 } from './fields.js';
 import { sloSchema } from '../slo/expression.js';
 
-const ERROR_KINDS = ['429', '503', 'timeout', '400'] as const;
-const STATUS_CODES = [429, 503, 400] as const;
+/** The error kinds of a mix, in `MIX_KINDS` order (`src/upstream/outcome.ts`): 529 overloaded, 500 api error, quota = a 429 that never clears. */
+const ERROR_KINDS = ['429', '503', 'timeout', '400', '529', '500', 'quota'] as const;
+const STATUS_CODES = [429, 503, 400, 529, 500] as const;
 type ErrorKindName = (typeof ERROR_KINDS)[number];
 /**
  * An error kind; a bare status code (`retryOn: [429, 503]`, as YAML reads an unquoted
@@ -26,6 +27,28 @@ const fallbackKind = z.union([
   z.literal(STATUS_CODES).transform((code) => String(code) as ErrorKindName),
 ]);
 
+const E = DEFAULTS.episodes;
+/**
+ * Error episodes (`src/upstream/episodes.ts`): normal periods (mean `every`, exponential)
+ * alternate with episodes (mean `lasting`) in which calls fail with `rate` and `mix`.
+ */
+const episodesSchema = z
+  .strictObject({
+    every: durationMs(),
+    lasting: durationMs(),
+    dist: z.enum(['exponential', 'lognormal']).prefault(E.dist),
+    /** The lognormal's log-space standard deviation (its mean stays `lasting`). */
+    sigma: z.number().finite().min(0.01).max(5).optional(),
+    rate: rate(),
+    /** The error mix inside an episode; the target's own mix when absent. */
+    mix: shares(ERROR_KINDS).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.sigma !== undefined && e.dist !== 'lognormal') {
+      ctx.addIssue({ code: 'custom', path: ['sigma'], message: `expected no sigma: it shapes lognormal episode lengths only (dist: lognormal; default sigma ${E.sigma})` });
+    }
+  });
+
 const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.errors) =>
   z
     .strictObject({
@@ -34,6 +57,7 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
       timeoutAfter: durationMs().prefault(d.timeoutAfter),
       latency: distribution(durationMs).prefault(d.latency),
       retryAfter: durationOrZeroMs().prefault(d.retryAfter),
+      episodes: episodesSchema.optional(),
     })
     .prefault({});
 
@@ -41,7 +65,7 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
 const serverCapacitySchema = z.strictObject({
   concurrency: boundedInt(1, 1_000_000),
   queue: boundedInt(0, 10_000_000).prefault(0),
-  overflow: z.enum(['429', '503']).prefault('429'),
+  overflow: z.enum(['429', '503', '529']).prefault('429'),
   rpm: z.number().finite().min(0).prefault(0),
   itpm: tokenCount().prefault(0),
   otpm: tokenCount().prefault(0),
@@ -143,6 +167,13 @@ const breakerSchema = z.strictObject({
   halfOpenProbes: boundedInt(1, 1000).prefault(B.halfOpenProbes),
   scope: z.enum(['per-target', 'global']).prefault(B.scope),
   countAsFailure: z.array(errorKind).prefault([...B.countAsFailure]),
+  /** resilience4j's slow-call rule: also open when more than `rate` of the window's calls took longer than `after`. */
+  slowCall: z
+    .strictObject({
+      after: durationMs(),
+      rate: rate().refine((r) => r > 0 && r < 1, { message: 'expected a rate above 0 and below 1' }),
+    })
+    .optional(),
 });
 
 const capacitySchema = z.strictObject({
