@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import { mergeChain, resolveExtendsChain } from './compose.js';
 import { ScenarioError } from './errors.js';
 import { positionIn, toScenarioIssues } from './issues.js';
+import { unprintableText } from './names.js';
 import { applyOverrides, parseOverrides, type ScenarioOverride } from './overrides.js';
 import { scenarioSchema, type ParsedScenario } from './schema.js';
 import { parseYamlSource, readScenarioText } from './yaml-source.js';
@@ -41,7 +42,7 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
   const unapplied = applyOverrides(merged, overrides);
   const result = scenarioSchema.safeParse(merged);
   const issues = result.success ? [] : toScenarioIssues(result.error.issues, { sources, overrides, merged });
-  issues.push(...badOverrides, ...unapplied);
+  issues.push(...badOverrides, ...unapplied, ...unprintableText({ sources, overrides, merged }));
   if (!result.success || issues.length > 0) throw new ScenarioError(issues);
   const { extends: _consumed, ...parsed } = result.data;
   return { ...parsed, name: parsed.name ?? basename(file, extname(file)) };
