@@ -41,13 +41,20 @@ function escapeCharacter(character: string): string {
 
 /** Colour (SGR) sequences as chalk writes them: the only escapes `safeLines` lets through. */
 const SGR = String.raw`\u001b\[[0-9;]*m`;
-/** Leading whitespace and colour codes, then `::`: a line the GitHub runner would read as a command. */
-const COMMAND_AT_START = new RegExp(`^((?:\\s|${SGR})*):(?=:)`);
+/**
+ * Leading whitespace (not a line break) and colour codes, then `::`, at the start of any
+ * line: a line the GitHub runner would read as a command (it trims leading whitespace).
+ */
+const COMMAND_AT_LINE_START = new RegExp(`^((?:[^\\S\\n]|${SGR})*):(?=:)`, 'gm');
 /** `##[` (the runner's v1 commands) and `##vso[` (Azure Pipelines), obeyed anywhere in a line. */
 const COMMAND_ANYWHERE = /##(vso)?\[/gi;
+/** In a block: a colour code (kept) or an unsafe character other than LF and tab (escaped). */
+const UNSAFE_IN_BLOCK = new RegExp(`(${SGR})|[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029]`, 'g');
 
-function neutraliseCommands(line: string): string {
-  return line.replace(COMMAND_AT_START, (_match, lead: string) => `${lead}\\u003a`).replace(COMMAND_ANYWHERE, (_match, vso: string | undefined) => `##${vso ?? ''}\\u005b`);
+function neutraliseCommands(text: string): string {
+  return text
+    .replace(COMMAND_AT_LINE_START, (_match, lead: string) => `${lead}\\u003a`)
+    .replace(COMMAND_ANYWHERE, (_match, vso: string | undefined) => `##${vso ?? ''}\\u005b`);
 }
 
 /**
@@ -66,10 +73,8 @@ export function safeText(text: string): string {
  * everything it writes; names inside should already have gone through `safeText`.
  */
 export function safeLines(text: string): string {
-  const escaped = String(text).replace(new RegExp(`(${SGR})|[\\n\\t]|${UNSAFE.source}`, 'g'), (match: string, sgr: string | undefined) =>
-    sgr !== undefined || match === '\n' || match === '\t' ? match : escapeCharacter(match),
-  );
-  return escaped.split('\n').map(neutraliseCommands).join('\n');
+  const escaped = String(text).replace(UNSAFE_IN_BLOCK, (match: string, sgr: string | undefined) => (sgr !== undefined ? match : escapeCharacter(match)));
+  return neutraliseCommands(escaped);
 }
 
 /** The unsafe characters XML and HTML can carry but a reader must not get raw (C1, DEL, bidi, LS/PS). */
