@@ -86,6 +86,15 @@ const workloadSchema = z
           diurnal: z.strictObject({ peakToTrough: z.number().finite().min(1).max(1000), peakAt: durationOrZeroMs().prefault('14h') }).optional(),
           /** Windows during which the whole arrival rate is multiplied. */
           bursts: z.array(z.strictObject({ at: durationOrZeroMs(), for: durationMs(), multiplier: z.number().finite().min(0).max(10_000) })).prefault([]),
+          /**
+           * Replay the arrivals of a log (any format `fit` reads, plain JSONL or CSV), relative to
+           * the scenario file: its times, and its tenants and token counts where it has them.
+           */
+          trace: z.string().min(1).optional(),
+        }).superRefine((a, ctx) => {
+          if (a.trace !== undefined && (a.diurnal !== undefined || a.bursts.length > 0)) {
+            ctx.addIssue({ code: 'custom', path: ['trace'], message: 'a replayed trace brings its own arrival times: drop diurnal and bursts, or drop trace' });
+          }
         }),
       ])
       .prefault(DEFAULTS.workload.arrival),
