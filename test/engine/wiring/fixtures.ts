@@ -25,7 +25,8 @@ export const MEAN_GAP_MS = 3_600_000 / N;
  * The base: one model `m` answering in exactly 100 ms, failing never, its errors coming back
  * in exactly 10 ms with no retry-after; every request 1000 input and 100 output tokens at
  * $3 / $15 per million; Poisson arrivals, N over an hour (1.8 s apart on average, so requests
- * rarely overlap); one tenant, every request `standard`; no layers.
+ * rarely overlap); one tenant; no layers. (Tenants and the difficulty mix are left to their
+ * defaults here: a patch's shares replace them whole only if the base does not set them.)
  */
 export const BASE: ScenarioObject = {
   name: 'wiring',
@@ -33,8 +34,6 @@ export const BASE: ScenarioObject = {
   duration: '1h',
   workload: {
     requests: N,
-    tenants: { default: 1 },
-    difficulty: { standard: 1 },
     tokens: { input: constant(1000), output: constant(100) },
   },
   upstream: {
@@ -45,12 +44,16 @@ export const BASE: ScenarioObject = {
   layers: {},
 };
 
-/** `base` with `patch` merged in: maps merge key by key, lists and scalars replace (as `extends:` does). */
+/**
+ * `base` with `patch` merged in: maps merge key by key, lists and scalars replace (as
+ * `extends:` does); a distribution (a map with `dist`) replaces whole, since its keys depend
+ * on its kind.
+ */
 export function merge(base: ScenarioObject, patch: ScenarioObject): ScenarioObject {
   const out: ScenarioObject = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const was = out[key];
-    out[key] = isMap(was) && isMap(value) ? merge(was, value) : value;
+    out[key] = isMap(was) && isMap(value) && !('dist' in value) ? merge(was, value) : value;
   }
   return out;
 }
@@ -187,6 +190,33 @@ const allDistributions = (kind: keyof typeof DISTRIBUTIONS): ScenarioObject => {
   });
 };
 
+/** h always fails, s never; half the requests each; a breaker of the given scope. */
+const scopedBreaker = (scope: 'per-target' | 'global'): ScenarioObject =>
+  threeModels({
+    workload: { difficulty: { trivial: 0.5, standard: 0.5 } },
+    upstream: { models: { h: { errors: { rate: 1, mix: { '503': 1 } } } } },
+    layers: {
+      routing: { tiers: { trivial: 'h', standard: 's', complex: 'o' }, fallback: [] },
+      breaker: { minimumCalls: 10, window: '10m', cooldown: '10d', scope },
+    },
+  });
+
+/** Tenants a and b, half the traffic each; a per-key quota listing only a. */
+const perKeyUnlisted = (unlisted: 'deny' | 'share' | 'allow'): ScenarioObject =>
+  scenario({ workload: { tenants: { a: 0.5, b: 0.5 } }, layers: { capacity: { perKey: { quotaRpm: 600, shares: { a: 1 }, unlisted } } } });
+
+/** One slot, no queue, 10 s calls: most calls overflow; only 503s are retried. */
+const overflowing = (overflow: '429' | '503'): ScenarioObject =>
+  served({ concurrency: 1, queue: 0, overflow }, { latency: constant('10s') }, { retry: { maxAttempts: 2, baseDelay: '1ms', jitter: 'none', retryOn: ['503'] } });
+
+/** Every request standard (tier s); s and o always answer 503; chain h, s, o. */
+const chainWithDownward = (fallbackDownward: boolean): ScenarioObject =>
+  threeModels({
+    workload: { difficulty: { standard: 1 } },
+    upstream: { models: { s: { errors: { rate: 1, mix: { '503': 1 } } }, o: { errors: { rate: 1, mix: { '503': 1 } } } } },
+    layers: { routing: { tiers: { trivial: 'h', standard: 's', complex: 'o' }, fallback: ['h', 's', 'o'], fallbackDownward } },
+  });
+
 export const WIRING = {
   // Errors and what the harness does with them (errors.test.ts).
   retryOnDefault400: scenario({ ...mFailing('400'), layers: { retry: { maxAttempts: 3, jitter: 'none' } } }),
@@ -236,27 +266,13 @@ export const WIRING = {
   breakerWindowShort: broken({ minimumCalls: 20, window: '10s', cooldown: '10d' }),
   breakerWindowLong: broken({ minimumCalls: 20, window: '10m', cooldown: '10d' }),
   breakerDisabled: broken({ enabled: false, minimumCalls: 10, window: '10m', cooldown: '10d' }),
-  ...Object.fromEntries(
-    (['per-target', 'global'] as const).map((scope) => [
-      scope === 'global' ? 'breakerGlobal' : 'breakerPerTarget',
-      threeModels({
-        workload: { difficulty: { trivial: 0.5, standard: 0.5 } },
-        upstream: { models: { h: { errors: { rate: 1, mix: { '503': 1 } } } } },
-        layers: {
-          routing: { tiers: { trivial: 'h', standard: 's', complex: 'o' }, fallback: [] },
-          breaker: { minimumCalls: 10, window: '10m', cooldown: '10d', scope },
-        },
-      }),
-    ]),
-  ),
+  breakerPerTarget: scopedBreaker('per-target'),
+  breakerGlobal: scopedBreaker('global'),
 
   // Admission capacity (capacity.test.ts): tenants a and b, half the traffic each.
-  ...Object.fromEntries(
-    (['deny', 'share', 'allow'] as const).map((unlisted) => [
-      `perKeyUnlisted_${unlisted}`,
-      scenario({ workload: { tenants: { a: 0.5, b: 0.5 } }, layers: { capacity: { perKey: { quotaRpm: 600, shares: { a: 1 }, unlisted } } } }),
-    ]),
-  ),
+  perKeyUnlisted_deny: perKeyUnlisted('deny'),
+  perKeyUnlisted_share: perKeyUnlisted('share'),
+  perKeyUnlisted_allow: perKeyUnlisted('allow'),
   capacityDisabled: scenario({
     workload: { tenants: { a: 0.5, b: 0.5 } },
     layers: { capacity: { enabled: false, perKey: { quotaRpm: 600, shares: { a: 1 }, unlisted: 'deny' } } },
@@ -268,12 +284,8 @@ export const WIRING = {
   }),
 
   // Finite-capacity servers and client timeouts (servers.test.ts).
-  ...Object.fromEntries(
-    (['429', '503'] as const).map((overflow) => [
-      `overflow${overflow}`,
-      served({ concurrency: 1, queue: 0, overflow }, { latency: constant('10s') }, { retry: { maxAttempts: 2, baseDelay: '1ms', jitter: 'none', retryOn: ['503'] } }),
-    ]),
-  ),
+  overflow429: overflowing('429'),
+  overflow503: overflowing('503'),
   overflowRetryAfter: served(
     { concurrency: 1, queue: 0 },
     { latency: constant('5s'), errors: { rate: 0, latency: constant('10ms'), retryAfter: '2s' } },
@@ -312,18 +324,11 @@ export const WIRING = {
     },
   }),
   classifierAccuracy: threeModels({
-    workload: { requests: 4000 },
+    workload: { requests: 4000, difficulty: { standard: 1 } },
     layers: { routing: { classifier: { model: 'h', accuracy: 0.6 }, tiers: { trivial: 'h', standard: 's', complex: 'o' }, fallback: [] } },
   }),
-  ...Object.fromEntries(
-    [true, false].map((fallbackDownward) => [
-      fallbackDownward ? 'fallbackDownward' : 'fallbackUpwardOnly',
-      threeModels({
-        upstream: { models: { s: { errors: { rate: 1, mix: { '503': 1 } } }, o: { errors: { rate: 1, mix: { '503': 1 } } } } },
-        layers: { routing: { tiers: { trivial: 'h', standard: 's', complex: 'o' }, fallback: ['h', 's', 'o'], fallbackDownward } },
-      }),
-    ]),
-  ),
+  fallbackDownward: chainWithDownward(true),
+  fallbackUpwardOnly: chainWithDownward(false),
   qualityFallbackChain: threeModels({
     workload: { difficulty: { trivial: 1 } },
     upstream: { models: { s: { errors: { rate: 1, mix: { '503': 1 } } } } },
@@ -357,5 +362,8 @@ export const WIRING = {
     layers: { scope: { allow: ['search'], escalation: 'on-call' } },
   }),
   scopeDisabled: scenario({ workload: { tools: { search: 1, delete: 0.5 } }, layers: { scope: { enabled: false, allow: ['search'] } } }),
-  ...Object.fromEntries((Object.keys(DISTRIBUTIONS) as (keyof typeof DISTRIBUTIONS)[]).map((kind) => [`distributions_${kind}`, allDistributions(kind)])),
+  distributions_constant: allDistributions('constant'),
+  distributions_uniform: allDistributions('uniform'),
+  distributions_exponential: allDistributions('exponential'),
+  distributions_lognormal: allDistributions('lognormal'),
 } satisfies Record<string, ScenarioObject>;
