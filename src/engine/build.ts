@@ -89,7 +89,10 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   const targets = configs.map((config, id) => new Target(id < modelNames.length ? modelNames[id]! : toolNames[id - modelNames.length]!, config));
   attachIncidents(targets, scenario.upstream.incidents);
   const upstream = new Upstream(targets, streams);
-  const totalRequests = options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : scenario.workload.requests;
+  // A replayed trace runs to its end (within `duration`) unless `--requests` caps it.
+  const replaying = typeof scenario.workload.arrival === 'object' && scenario.workload.arrival.trace !== undefined;
+  const totalRequests =
+    options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : replaying ? Number.MAX_SAFE_INTEGER : scenario.workload.requests;
   const timeline = new Timeline(workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs);
   const metrics = new MetricsCollector(modelNames, workload.tenantNames, toolNames, timeline);
   const harness = buildHarness(scenario, clock, streams, { models: modelNames, tools: toolNames, tenants: workload.tenantNames });

@@ -52,11 +52,12 @@ export class Simulator {
     const { world, lifecycle } = this;
     lifecycle.start();
     this.kernel.run();
+    world.workload.close();
     const servers = this.flow.servers;
     return {
       metrics: world.metrics,
       layers: layerStats(world.harness),
-      requests: world.totalRequests,
+      requests: lifecycle.arrivals,
       seed: world.seed,
       // A shaped load's month is scaled from the span its arrivals actually took.
       horizonMs: world.workload.shaped ? lifecycle.lastArrivalMs : world.totalRequests / world.workload.ratePerMs,

@@ -3,7 +3,7 @@ import { normalQuantile } from '../random/random.js';
 
 /** A target's error episodes as the scenario gives them (times in ms, rate a fraction). */
 export interface EpisodeSpec {
-  /** Mean time from the end of one episode to the start of the next (exponential gaps). */
+  /** Mean time from the start of one episode to the start of the next (> lasting). */
   every: number;
   /** Mean length of an episode. */
   lasting: number;
@@ -16,11 +16,11 @@ export interface EpisodeSpec {
 }
 
 /**
- * The long-run fraction of time in episodes of an alternating renewal process (normal
- * periods of mean `every`, episodes of mean `lasting`): f = lasting / (every + lasting).
+ * The long-run fraction of time in episodes: an episode of mean length `lasting` begins on
+ * average once every `every`, so f = lasting / every.
  */
 export function episodeTimeFraction(spec: Pick<EpisodeSpec, 'every' | 'lasting'>): number {
-  return spec.lasting / (spec.every + spec.lasting);
+  return spec.lasting / spec.every;
 }
 
 /** The long-run error rate of a call at a random time: base (1 - f) + episode rate f. */
@@ -35,9 +35,10 @@ const LENGTH = 1;
 const START_IN_EPISODE = 2;
 
 /**
- * When a target is in an error episode: normal periods and episodes alternate, normal
- * periods exponential with mean `every` (so episodes start as a Poisson process while the
- * target is healthy), episodes of mean `lasting`, exponential or lognormal.
+ * When a target is in an error episode: healthy periods and episodes alternate (an
+ * alternating renewal process). Healthy periods are exponential with mean every - lasting,
+ * so while the target is healthy episodes begin as a Poisson process, and one begins on
+ * average once every `every`; episodes last `lasting` on average, exponential or lognormal.
  *
  * The schedule is a fixed function of the seed and the target: the k-th gap and the k-th
  * length are keyed draws (target, k, 0) and (target, k, 1) of their own stream, so every
@@ -58,13 +59,16 @@ export class EpisodeProcess {
   private previousEndMs = 0;
   private index = 0;
   private readonly muLength: number;
+  /** Mean healthy period: every - lasting. */
+  private readonly meanGapMs: number;
 
   constructor(
     readonly spec: EpisodeSpec,
     private readonly target: number,
     private readonly draw: KeyedUniform,
   ) {
-    if (!(spec.every > 0 && spec.lasting > 0)) throw new RangeError(`episodes need every > 0 and lasting > 0, got ${spec.every} and ${spec.lasting}`);
+    if (!(spec.lasting > 0 && spec.every > spec.lasting)) throw new RangeError(`episodes need every > lasting > 0, got every ${spec.every} and lasting ${spec.lasting}`);
+    this.meanGapMs = spec.every - spec.lasting;
     // A lognormal with mean `lasting`: mu = ln(lasting) - sigma^2 / 2.
     this.muLength = Math.log(spec.lasting) - (spec.sigma * spec.sigma) / 2;
     this.restart();
@@ -113,7 +117,7 @@ export class EpisodeProcess {
   }
 
   private gapMs(k: number): number {
-    return -this.spec.every * Math.log(1 - this.draw.at(this.target, k, GAP));
+    return -this.meanGapMs * Math.log(1 - this.draw.at(this.target, k, GAP));
   }
 
   private lengthMs(k: number): number {

@@ -1,10 +1,10 @@
 import { seedRange, type Experiment, type Law } from './law.js';
 
 /**
- * Error episodes (`src/upstream/episodes.ts`): normal periods (exponential, mean G) alternate
- * with episodes (exponential, mean L). The process starts in its long-run state, so at any
- * time t the target is in an episode with probability f = L / (G + L), and Poisson arrivals
- * see time averages (PASTA).
+ * Error episodes (`src/upstream/episodes.ts`): healthy periods (exponential, mean G) alternate
+ * with episodes (exponential, mean L); one begins on average once every E = G + L. The
+ * process starts in its long-run state, so at any time t the target is in an episode with
+ * probability f = L / E, and Poisson arrivals see time averages (PASTA).
  *
  * 1. Long-run rates. A first call at a random time fails with base (1 - f) + r f, and the
  *    run spends a fraction f of its time in episodes.
@@ -20,9 +20,9 @@ import { seedRange, type Experiment, type Law } from './law.js';
  * The schedule couples requests in time, so each law uses replications (one value per seed).
  */
 
-// Law 1: short cycles (G = 8 s, L = 2 s, f = 20%) so a seed holds about a thousand of them.
-const RATE = { base: 0.01, episodeRate: 0.6, every: 8, lasting: 2 };
-const RATE_F = RATE.lasting / (RATE.every + RATE.lasting);
+// Law 1: short cycles (E = 10 s, L = 2 s, f = 20%) so a seed holds about a thousand of them.
+const RATE = { base: 0.01, episodeRate: 0.6, every: 10, lasting: 2 };
+const RATE_F = RATE.lasting / RATE.every;
 const RATE_IMPLIED = RATE.base * (1 - RATE_F) + RATE.episodeRate * RATE_F;
 
 const longRun: Experiment = {
@@ -43,8 +43,8 @@ upstream:
   quick: { seeds: seedRange(5), requests: 30_000 },
 };
 
-// Law 2: episodes of a minute on average (G = 5 min), retries 100 ms and 200 ms apart.
-const RETRY = { every: 300, lasting: 60, errorLatencyMs: 10, baseDelayMs: 100, multiplier: 2, attempts: 3 };
+// Law 2: episodes of a minute on average, one every 6 min (G = 5 min), retries 100 ms and 200 ms apart.
+const RETRY = { every: 360, lasting: 60, errorLatencyMs: 10, baseDelayMs: 100, multiplier: 2, attempts: 3 };
 /** S: from the first call's start to the last's: n error latencies but the last, plus the delays. */
 const RETRY_SPAN_MS =
   (RETRY.attempts - 1) * RETRY.errorLatencyMs +
@@ -71,9 +71,9 @@ layers:
   quick: { seeds: seedRange(5), requests: 20_000 },
 };
 
-// Law 3: two models, each in episodes 1/6 of the time (G = 5 s, L = 1 s), fallback without retries.
-const FALLBACK = { every: 5, lasting: 1 };
-const FALLBACK_F = FALLBACK.lasting / (FALLBACK.every + FALLBACK.lasting);
+// Law 3: two models, each in episodes 1/6 of the time (E = 6 s, L = 1 s), fallback without retries.
+const FALLBACK = { every: 6, lasting: 1 };
+const FALLBACK_F = FALLBACK.lasting / FALLBACK.every;
 
 const fallbackAcrossEpisodes: Experiment = {
   id: 'episodes-fallback',
@@ -107,7 +107,7 @@ export const EPISODE_LAWS: readonly Law[] = [
     id: 'episodes-time-fraction',
     family: 'episodes',
     name: 'episodes: time fraction',
-    closedForm: `Normal periods of mean ${RATE.every} s and episodes of mean ${RATE.lasting} s alternate: the time in episodes is L / (G + L) = ${pct(RATE_F)}.`,
+    closedForm: `Episodes of mean ${RATE.lasting} s begin once every ${RATE.every} s on average: the time in episodes is L / E = ${pct(RATE_F)}.`,
     experiment: longRun,
     expected: RATE_F,
     relation: 'equal',
@@ -142,8 +142,8 @@ export const EPISODE_LAWS: readonly Law[] = [
     read: ({ output, result }) => (output.metrics.failures + output.metrics.rejected) / output.metrics.requests / result.byModel.model!.episodes!.timeFraction,
     sampling: { kind: 'replications' },
     allowance: {
-      value: () => (RETRY_SPAN_MS / (RETRY.lasting * 1000)) * (RETRY_SPAN_MS / (RETRY.every * 1000)),
-      reason: `an episode may end and the next begin within S: at most (S/L)(S/G) = ${((RETRY_SPAN_MS / (RETRY.lasting * 1000)) * (RETRY_SPAN_MS / (RETRY.every * 1000))).toExponential(1)}`,
+      value: () => (RETRY_SPAN_MS / (RETRY.lasting * 1000)) * (RETRY_SPAN_MS / ((RETRY.every - RETRY.lasting) * 1000)),
+      reason: `an episode may end and the next begin within S: at most (S/L)(S/G) = ${((RETRY_SPAN_MS / (RETRY.lasting * 1000)) * (RETRY_SPAN_MS / ((RETRY.every - RETRY.lasting) * 1000))).toExponential(1)}`,
     },
   },
   {

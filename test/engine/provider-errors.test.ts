@@ -104,7 +104,7 @@ ${extra}`;
   }
 });
 
-/** One model, no base errors, 100% failing episodes (mean 20 s every 100 s): f = 1/6. */
+/** One model, no base errors, 100% failing episodes (mean 20 s, one every 120 s): f = 1/6. */
 const episodic = (layers: string) => `
 name: episodic
 duration: 2h
@@ -113,7 +113,7 @@ upstream:
   models:
     a:
       latency: { dist: constant, value: 200ms }
-      errors: { rate: 0, mix: { "529": 1 }, latency: { dist: constant, value: 50ms }, episodes: { every: 100s, lasting: 20s, rate: 100% } }
+      errors: { rate: 0, mix: { "529": 1 }, latency: { dist: constant, value: 50ms }, episodes: { every: 120s, lasting: 20s, rate: 100% } }
 layers:
 ${layers}
 `;
@@ -184,5 +184,22 @@ layers:
     const { result } = run(slow(''), n);
     expect(result.metrics.breakerTrips).toBe(0);
     expect(result.metrics.latencyMs.p50).toBeGreaterThanOrEqual(12_000);
+  });
+});
+
+describe('episode options, refused when they cannot mean anything', () => {
+  const withEpisodes = (episodes: string) => `
+name: bad-episodes
+upstream:
+  models:
+    a: { errors: { rate: 1%, episodes: ${episodes} } }
+`;
+
+  it('refuses every <= lasting (every is start to start), naming the key', () => {
+    expect(() => parseScenarioText(withEpisodes('{ every: 1m, lasting: 1m, rate: 50% }'), 'x.yaml')).toThrow(/episodes\.every.*longer than lasting/);
+  });
+
+  it('refuses a sigma for exponential lengths', () => {
+    expect(() => parseScenarioText(withEpisodes('{ every: 5m, lasting: 1m, rate: 50%, sigma: 2 }'), 'x.yaml')).toThrow(/episodes\.sigma.*lognormal/);
   });
 });

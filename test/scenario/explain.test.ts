@@ -66,19 +66,19 @@ name: episodes
 upstream:
   models:
     sonnet:
-      errors: { rate: 1%, episodes: { every: 4m, lasting: 1m, rate: 91%, dist: lognormal, sigma: 0.5, mix: { "529": 1 } } }
+      errors: { rate: 1%, episodes: { every: 5m, lasting: 1m, rate: 91%, dist: lognormal, sigma: 0.5, mix: { "529": 1 } } }
     haiku: {}
   tools:
-    search: { errors: { rate: 0, episodes: { every: 9m, lasting: 1m, rate: 50% } } }
+    search: { errors: { rate: 0, episodes: { every: 10m, lasting: 1m, rate: 50% } } }
 workload: { tools: { search: 0.5 } }
 `;
     const scenario = parseScenarioText(text, 'episodes.yaml');
     const explained = explainScenario(scenario, 'episodes.yaml');
-    // f = 1 / (4 + 1) = 20%: 1% x 80% + 91% x 20% = 19%; the tool: f = 10%, 50% x 10% = 5%.
+    // f = 1 / 5 = 20%: 1% x 80% + 91% x 20% = 19%; the tool: f = 10%, 50% x 10% = 5%.
     expect(explained).toContain('#   "sonnet": 1% x (1 - 20%) + 91% x 20% = 19% on average');
     expect(explained).toContain('#   "search": 0% x (1 - 10%) + 50% x 10% = 5% on average');
     expect(explained).not.toContain('"haiku"');
-    expect(parse(explained).upstream.models.sonnet.errors.episodes).toEqual({ every: '4m', lasting: '1m', dist: 'lognormal', sigma: 0.5, rate: '91%', mix: { '529': '100%' } });
+    expect(parse(explained).upstream.models.sonnet.errors.episodes).toEqual({ every: '5m', lasting: '1m', dist: 'lognormal', sigma: 0.5, rate: '91%', mix: { '529': '100%' } });
     expect(parseScenarioText(explained, 'episodes.yaml')).toEqual(scenario);
   });
 

@@ -6,7 +6,7 @@ import { EpisodeProcess, episodeTimeFraction, impliedErrorRate, type EpisodeSpec
 import { mixShares, Outcome } from '../../src/upstream/outcome.js';
 import { attachIncidents, Target, Upstream, type CallResult } from '../../src/upstream/upstream.js';
 
-const EXPONENTIAL: EpisodeSpec = { every: 100_000, lasting: 25_000, dist: 'exponential', sigma: 1, rate: 0.9 };
+const EXPONENTIAL: EpisodeSpec = { every: 125_000, lasting: 25_000, dist: 'exponential', sigma: 1, rate: 0.9 };
 
 function process(spec: EpisodeSpec = EXPONENTIAL, target = 0, seed = 42): EpisodeProcess {
   return new EpisodeProcess(spec, target, new RandomStreams(seed).keyed('upstream-episodes'));
@@ -14,7 +14,7 @@ function process(spec: EpisodeSpec = EXPONENTIAL, target = 0, seed = 42): Episod
 
 /**
  * Standard error of the time fraction over n cycles of an alternating renewal process with
- * exponential normal periods (mean a) and episodes (mean b): the fraction is a ratio
+ * exponential healthy periods (mean a = every - lasting) and episodes (mean b): the fraction is a ratio
  * estimator, sd = sqrt((1 - f)^2 Var D + f^2 Var G) / ((a + b) sqrt(n)), Var of an
  * exponential its mean squared; lognormal lengths have Var D = b^2 (e^(sigma^2) - 1).
  */
@@ -24,25 +24,25 @@ function fractionSe(a: number, b: number, n: number, varD = b * b): number {
 }
 
 describe('EpisodeProcess', () => {
-  it('spends lasting / (every + lasting) of its time in episodes over a long run (20% here)', () => {
+  it('spends lasting / every of its time in episodes over a long run (20% here)', () => {
     const cycles = 100_000;
-    const horizon = cycles * (EXPONENTIAL.every + EXPONENTIAL.lasting);
+    const horizon = cycles * EXPONENTIAL.every;
     const { count, timeMs } = process().summary(horizon);
     const f = episodeTimeFraction(EXPONENTIAL);
     expect(f).toBe(0.2);
     // 4 standard errors of the ratio estimator over 100,000 cycles: about 0.0029.
-    expect(Math.abs(timeMs / horizon - f)).toBeLessThan(4 * fractionSe(EXPONENTIAL.every, EXPONENTIAL.lasting, cycles));
-    // Episodes start at rate 1 / (every + lasting): 100,000 expected, Poisson-like spread.
+    expect(Math.abs(timeMs / horizon - f)).toBeLessThan(4 * fractionSe(EXPONENTIAL.every - EXPONENTIAL.lasting, EXPONENTIAL.lasting, cycles));
+    // Episodes start at rate 1 / every: 100,000 expected, Poisson-like spread.
     expect(Math.abs(count - cycles)).toBeLessThan(4 * Math.sqrt(cycles));
   });
 
   it('keeps the mean length `lasting` with lognormal lengths (sigma 1)', () => {
     const spec: EpisodeSpec = { ...EXPONENTIAL, dist: 'lognormal', sigma: 1 };
     const cycles = 100_000;
-    const horizon = cycles * (spec.every + spec.lasting);
+    const horizon = cycles * spec.every;
     const { timeMs } = process(spec).summary(horizon);
     const varD = spec.lasting ** 2 * (Math.exp(1) - 1);
-    expect(Math.abs(timeMs / horizon - 0.2)).toBeLessThan(4 * fractionSe(spec.every, spec.lasting, cycles, varD));
+    expect(Math.abs(timeMs / horizon - 0.2)).toBeLessThan(4 * fractionSe(spec.every - spec.lasting, spec.lasting, cycles, varD));
   });
 
   it('answers the same whatever the order and spacing of the questions (a fixed schedule per seed and target)', () => {
