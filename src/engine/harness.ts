@@ -8,7 +8,7 @@ import { BoundedScope } from '../layers/scope.js';
 import { TokenBucket } from '../layers/token-bucket.js';
 import type { Clock } from '../layers/types.js';
 import type { ParsedScenario } from '../scenario/schema.js';
-import { outcomeOf } from '../upstream/outcome.js';
+import { OUTCOME_COUNT, outcomeOf } from '../upstream/outcome.js';
 import type { LayerStats } from '../metrics/run-output.js';
 import type { RandomStreams } from '../random/random.js';
 
@@ -53,7 +53,7 @@ export interface HarnessNames {
 }
 
 function outcomeFlags(kinds: readonly string[]): boolean[] {
-  const flags = [false, false, false, false, false, false];
+  const flags: boolean[] = new Array<boolean>(OUTCOME_COUNT).fill(false);
   for (const kind of kinds) flags[outcomeOf(kind)] = true;
   return flags;
 }
@@ -92,6 +92,7 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
         failureRateThreshold: b.failureRateThreshold,
         cooldownMs: b.cooldown,
         halfOpenProbes: b.halfOpenProbes,
+        ...(b.slowCall ? { slowCallMs: b.slowCall.after, slowCallRateThreshold: b.slowCall.rate } : {}),
       });
     if (b.scope === 'global') {
       const shared = make();
