@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCompare } from './commands/compare.js';
 import { registerExplain } from './commands/explain.js';
+import { registerFit } from './commands/fit.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerMerge(program);
   registerVerify(program);
+  registerFit(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

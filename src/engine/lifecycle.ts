@@ -33,7 +33,8 @@ export type CallEndHook = (end: Readonly<CallEnd>) => void;
  */
 export class RequestLifecycle {
   private readonly draw: RequestDraw = { tenant: 0, difficulty: 0, inputTokens: 0, outputTokens: 0 };
-  private arrivals = 0;
+  /** Requests that have arrived so far (all of them once the run is over). */
+  arrivals = 0;
   /** Owned and reused: the hook must read it before it starts another call. */
   private readonly callEnd: CallEnd = { session: null, role: CallRole.Request, outcome: RequestOutcome.Success, billedTokens: 0, usefulTokens: 0, costUsd: 0, batchSlot: 0 };
   /** Told when a session's call ends; set by the session driver. */
@@ -62,7 +63,12 @@ export class RequestLifecycle {
   /** Schedules the first arrival (with sessions, the session driver makes the arrivals). */
   start(): void {
     if (this.world.sessions !== null) return;
-    if (this.world.totalRequests > 0) this.kernel.schedule(this.world.workload.nextArrivalMs(0), EventKind.Arrival, 0, 0);
+    if (this.world.totalRequests > 0) this.scheduleArrival(this.world.workload.nextArrivalMs(0));
+  }
+
+  /** A replayed trace ends before the request count does: it answers Infinity, and arrivals stop. */
+  private scheduleArrival(atMs: number): void {
+    if (atMs !== Number.POSITIVE_INFINITY) this.kernel.schedule(atMs, EventKind.Arrival, 0, 0);
   }
 
   private onArrival(): void {
@@ -70,7 +76,7 @@ export class RequestLifecycle {
     const now = this.kernel.now();
     const index = this.arrivals++;
     this.lastArrivalMs = now;
-    if (this.arrivals < this.world.totalRequests) this.kernel.schedule(workload.nextArrivalMs(now), EventKind.Arrival, 0, 0);
+    if (this.arrivals < this.world.totalRequests) this.scheduleArrival(workload.nextArrivalMs(now));
     metrics.recordArrival();
     const req = this.requests.acquire();
     workload.draw(this.draw, now);

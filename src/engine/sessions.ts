@@ -37,7 +37,8 @@ export class SessionDriver {
   private readonly sessions: Pool<SessionState>;
   private readonly s: SessionWorld;
   private readonly draw: RequestDraw = { tenant: 0, difficulty: 0, inputTokens: 0, outputTokens: 0 };
-  private arrivals = 0;
+  /** Sessions that have arrived so far (all of them once the run is over). */
+  arrivals = 0;
   /** When the last session arrived. */
   lastArrivalMs = 0;
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { tableProblem } from '../random/count-distributions.js';
 import { DEFAULTS } from './defaults.js';
-import { boundedInt, distribution, durationMs, durationOrZeroMs, rate, tokenCount } from './fields.js';
+import { boundedInt, distribution, durationOrZeroMs, rate, tokenCount } from './fields.js';
+import type { SessionLayerConfig } from './layers-schema.js';
 
 /**
  * The agent-session language: `workload.sessions` (the loop a session runs) and
@@ -63,27 +64,11 @@ export const sessionsSchema = z.strictObject({
   onToolError: z.strictObject({ retrySame: rate().prefault(S.onToolError.retrySame) }).prefault({}),
 });
 
-/** `layers.session`: the harness's limits per turn and per session. A turn stopped by one fails visibly. */
-export const sessionLayerSchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  /** Most model calls in one turn. */
-  maxStepsPerTurn: boundedInt(1, 100_000).optional(),
-  /** Most tokens billed in one session; a call whose prompt would pass it is not made, and the session ends. */
-  maxTokensPerSession: tokenCount().optional(),
-  /** Longest a turn may run; checked before each model call. */
-  maxTurnDuration: durationMs().optional(),
-  /** The loop guard: a tool that failed this many times in a row in the turn is not called again in it. */
-  sameToolFailures: boundedInt(1, 1000).optional(),
-  /** What the loop guard does: refuse the tool so the model routes around it, or stop the turn. */
-  onLoop: z.enum(['route-around', 'stop-turn']).prefault(DEFAULTS.layers.session.onLoop),
-});
-
 export type SessionsConfig = z.output<typeof sessionsSchema>;
-export type SessionLayerConfig = z.output<typeof sessionLayerSchema>;
 
 /** The parts of a scenario the session checks read. */
 interface SessionCheckInput {
-  workload: { tools: Record<string, number>; sessions?: SessionsConfig };
+  workload: { tools: Record<string, number>; sessions?: SessionsConfig; arrival: string | { trace?: string } };
   layers: { session?: SessionLayerConfig };
 }
 
@@ -97,6 +82,10 @@ export function checkSessions(scenario: SessionCheckInput, ctx: z.RefinementCtx)
     ctx.addIssue({ code: 'custom', path: ['layers', 'session'], message: 'expected workload.sessions: the session limits apply to agent sessions only' });
   }
   if (!sessions) return;
+  const arrival = scenario.workload.arrival;
+  if (typeof arrival === 'object' && arrival.trace !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['workload', 'arrival', 'trace'], message: 'expected no trace with workload.sessions: a trace replays single requests, not sessions' });
+  }
   const at = (...path: (string | number)[]) => ['workload', 'sessions', ...path];
   const toolNames = Object.keys(scenario.workload.tools);
   const total = Object.values(scenario.workload.tools).reduce((sum, share) => sum + share, 0);
