@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { printOut } from './print.js';
 
 /**
  * Writes a report atomically: to a temporary file beside the target, then renamed over
@@ -15,5 +16,5 @@ export function writeFileAtomic(path: string, content: string): void {
 /** Prints to stdout or writes to `--out`. */
 export function emit(content: string, out: string | undefined): void {
   if (out) writeFileAtomic(out, content.endsWith('\n') ? content : `${content}\n`);
-  else process.stdout.write(content.endsWith('\n') ? content : `${content}\n`);
+  else printOut(content.endsWith('\n') ? content : `${content}\n`);
 }

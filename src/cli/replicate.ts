@@ -4,6 +4,7 @@ import { simulate } from '../engine/simulator.js';
 import { buildResult, type RunResult } from '../metrics/results.js';
 import { headlineSeries, means, roundInterval, summarise } from '../report/confidence.js';
 import { integer } from '../text/format.js';
+import { safeText } from '../text/safe-text.js';
 import { formatMetricValue, HEADLINE_METRICS } from '../metrics/headline.js';
 import { useColor } from '../report/table.js';
 import type { NamedScenario } from '../report/variants.js';
@@ -67,7 +68,7 @@ export function renderReplicatedTable(name: string, seeds: readonly number[], re
     table.push([metric.label, f(s.mean), s.halfWidth === null ? '-' : `${f(s.low)} .. ${f(s.high)}`, s.halfWidth === null ? '-' : f(s.halfWidth)]);
   }
   const span = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]}` : `seed ${seeds[0]}`;
-  const title = `${c.bold(name)}  ${span}  ${integer(results[0]?.requests ?? 0)} requests x ${seeds.length} replications`;
+  const title = `${c.bold(safeText(name))}  ${span}  ${integer(results[0]?.requests ?? 0)} requests x ${seeds.length} replications`;
   return `${title}\n${table.toString()}`;
 }
 

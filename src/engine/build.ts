@@ -5,7 +5,7 @@ import { Timeline } from '../metrics/timeline.js';
 import { makeDistribution, type Distribution } from '../random/distributions.js';
 import { RandomStreams, type KeyedUniform, type UniformSource } from '../random/random.js';
 import { DEFAULT_TOOL_CONFIG, type ParsedScenario, type TargetConfig } from '../scenario/schema.js';
-import { Outcome } from '../upstream/outcome.js';
+import { outcomeOf, type Outcome } from '../upstream/outcome.js';
 import { CapacityServer } from '../upstream/server.js';
 import { attachIncidents, Target, Upstream } from '../upstream/upstream.js';
 import { Workload } from '../workload/workload.js';
@@ -89,7 +89,10 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   const targets = configs.map((config, id) => new Target(id < modelNames.length ? modelNames[id]! : toolNames[id - modelNames.length]!, config));
   attachIncidents(targets, scenario.upstream.incidents);
   const upstream = new Upstream(targets, streams);
-  const totalRequests = options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : scenario.workload.requests;
+  // A replayed trace runs to its end (within `duration`) unless `--requests` caps it.
+  const replaying = typeof scenario.workload.arrival === 'object' && scenario.workload.arrival.trace !== undefined;
+  const totalRequests =
+    options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : replaying ? Number.MAX_SAFE_INTEGER : scenario.workload.requests;
   const timeline = new Timeline(workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs);
   const metrics = new MetricsCollector(modelNames, workload.tenantNames, toolNames, timeline);
   const harness = buildHarness(scenario, clock, streams, { models: modelNames, tools: toolNames, tenants: workload.tenantNames });
@@ -106,7 +109,7 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
     targets,
     modelCount: modelNames.length,
     servers: configs.map((config) => serverFor(clock, config)),
-    overflowOutcome: configs.map((config) => (config.capacity?.overflow === '503' ? Outcome.Unavailable : Outcome.RateLimited)),
+    overflowOutcome: configs.map((config) => outcomeOf(config.capacity?.overflow ?? '429')),
     timeoutMs: Float64Array.from(configs.map((config) => config.timeout ?? timeout)),
     harness,
     metrics,

@@ -1,5 +1,6 @@
 import type { RunOptions, RunOutput } from '../metrics/run-output.js';
 import type { ParsedScenario } from '../scenario/schema.js';
+import { impliedErrorRate } from '../upstream/episodes.js';
 import { Billing } from './billing.js';
 import { buildWorld, type World } from './build.js';
 import { layerStats, openBreakers } from './harness.js';
@@ -51,11 +52,12 @@ export class Simulator {
     const { world, lifecycle } = this;
     lifecycle.start();
     this.kernel.run();
+    world.workload.close();
     const servers = this.flow.servers;
     return {
       metrics: world.metrics,
       layers: layerStats(world.harness),
-      requests: world.totalRequests,
+      requests: lifecycle.arrivals,
       seed: world.seed,
       // A shaped load's month is scaled from the span its arrivals actually took.
       horizonMs: world.workload.shaped ? lifecycle.lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
@@ -73,8 +75,27 @@ export class Simulator {
       servers: world.servers.flatMap((server, id) =>
         server ? [{ name: world.targets[id]!.name, peakQueue: server.peakQueue, overflows: server.overflows, overQuota: server.overQuota }] : [],
       ),
+      ...episodeReports(world, Math.max(lifecycle.lastEndMs, servers.lastServiceMs)),
     };
   }
+}
+
+/** Each target's episodes over [0, endMs), when any target has them (else nothing, so outputs stay as they were). */
+function episodeReports(world: World, endMs: number): Pick<RunOutput, 'episodes'> {
+  const processes = world.upstream.episodes;
+  if (processes.every((p) => p === null)) return {};
+  return {
+    episodes: processes.map((process, id) => {
+      if (process === null) return null;
+      const { count, timeMs } = process.summary(endMs);
+      return {
+        count,
+        timeFraction: endMs > 0 ? timeMs / endMs : 0,
+        expectedTimeFraction: process.timeFraction,
+        impliedErrorRate: impliedErrorRate(world.targets[id]!.errorRate, process.spec),
+      };
+    }),
+  };
 }
 
 /** Runs one scenario and returns the raw output. */

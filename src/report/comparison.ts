@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { round, type RunResult } from '../metrics/results.js';
 import { confidenceInterval, headlineSeries, isSignificant, roundInterval, summarise, type Interval } from './confidence.js';
 import { integer } from '../text/format.js';
+import { safeText } from '../text/safe-text.js';
 import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
 
 /**
@@ -74,7 +75,7 @@ export interface ComparisonHeader {
 /** The comparison as a table: one row per headline metric, one column per variant. */
 export function renderComparisonTable(compared: readonly ComparedVariant[], header: ComparisonHeader, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
-  const table = new Table({ head: [c.bold('metric'), ...compared.map((v) => c.bold(v.label))], style: { head: [], border: [] } });
+  const table = new Table({ head: [c.bold('metric'), ...compared.map((v) => c.bold(safeText(v.label)))], style: { head: [], border: [] } });
   for (const metric of HEADLINE_METRICS) {
     table.push([metric.label, ...compared.map((v) => cell(metric, v, c, '\n'))]);
   }
@@ -84,7 +85,7 @@ export function renderComparisonTable(compared: readonly ComparedVariant[], head
 /** The comparison as a Markdown table, for PR comments and step summaries. */
 export function renderComparisonMarkdown(compared: readonly ComparedVariant[], header: ComparisonHeader): string {
   const plain = new Chalk({ level: 0 });
-  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  const escape = (text: string) => safeText(text).replace(/\|/g, '\\|');
   const lines = [
     `**${escape(title(compared, header))}**`,
     '',
@@ -130,7 +131,7 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
 function title(compared: readonly ComparedVariant[], header: ComparisonHeader): string {
   const { seeds } = header;
   const span = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]} (mean ± 95% CI; n.s. = paired difference not significant)` : `seed ${seeds[0]}`;
-  return `compare  ${span}  ${integer(header.requests)} requests  deltas against ${compared[0]!.label}`;
+  return `compare  ${span}  ${integer(header.requests)} requests  deltas against ${safeText(compared[0]!.label)}`;
 }
 
 /** A variant's cell: its value (± half-width when replicated), then its delta against the baseline. */

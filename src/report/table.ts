@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Breakdown, RunResult } from '../metrics/results.js';
 import { integer, ms, multiplier, percent, usd } from '../text/format.js';
+import { safeText } from '../text/safe-text.js';
 
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (no-color.org). */
 export function useColor(stream: NodeJS.WriteStream): boolean {
@@ -46,7 +47,7 @@ export function renderRunTable(result: RunResult, color: boolean): string {
     headline.push(['sampled', `${percent(result.sampling.fraction, 1)} of traffic; visible failure 95% CI ${percent(low!)}..${percent(high!)}`]);
   }
 
-  const title = `${c.bold(result.scenario)}  seed ${result.seed}  ${integer(result.requests)} requests`;
+  const title = `${c.bold(safeText(result.scenario))}  seed ${result.seed}  ${integer(result.requests)} requests`;
   const parts = [title, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)];
   if (Object.keys(result.byTier).length > 1) parts.push(tierTable(result.byTier, c));
   if (Object.keys(result.byTool).length > 0) parts.push(breakdownTable('tool', result.byTool, c));
@@ -70,7 +71,7 @@ function breakdownTable(label: string, rows: Record<string, Breakdown>, c: Chalk
     style: { head: [], border: [] },
   });
   for (const [name, b] of Object.entries(rows)) {
-    table.push([name, integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd)]);
+    table.push([safeText(name), integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd)]);
   }
   return table.toString();
 }
@@ -83,7 +84,7 @@ function tierTable(rows: RunResult['byTier'], c: ChalkInstance): string {
     style: { head: [], border: [] },
   });
   for (const [name, b] of Object.entries(rows)) {
-    table.push([name, integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd), `${integer(b.qualityFallbacks)} (${percent(b.qualityFallbackRate, 2)})`]);
+    table.push([safeText(name), integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd), `${integer(b.qualityFallbacks)} (${percent(b.qualityFallbackRate, 2)})`]);
   }
   return table.toString();
 }

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { safeText } from '../../text/safe-text.js';
+import { printOut } from '../print.js';
 
 /** A starter small enough to read in one screen: one model that fails 4% of calls, retries on. */
 const MINIMAL = `# A harness-sim scenario: one model that fails 4% of calls, and retries in front of it.
@@ -73,6 +75,6 @@ export function registerInit(program: Command): void {
         if (code === 'EISDIR') throw new UsageError(`cannot write ${file}: it is a directory`);
         throw error;
       }
-      process.stdout.write(`wrote ${file} (template ${flags.template}); next: harness-sim validate ${file}\n`);
+      printOut(`wrote ${safeText(file)} (template ${flags.template}); next: harness-sim validate ${safeText(file)}\n`);
     });
 }
