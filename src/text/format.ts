@@ -13,7 +13,9 @@ export function fixedNotLandmark(value: number, digits: number, landmarks: reado
   const landmark = landmarks.find((l) => rounded === l && value !== l);
   if (landmark === undefined) return text;
   const gap = Math.abs(value - landmark);
-  const decimals = Math.min(20, Math.max(digits, Math.ceil(-Math.log10(gap)) + 1));
+  const decimals = Math.max(digits, Math.ceil(-Math.log10(gap)) + 1);
+  // Past 20 decimals (no real rate is that small) fall back to scientific notation.
+  if (decimals > 20) return value.toExponential(1);
   const longer = value.toFixed(decimals);
   // Keep `digits` decimals at least; drop zeros only from the extra ones.
   const point = longer.indexOf('.');
