@@ -5,7 +5,7 @@ import { Timeline } from '../metrics/timeline.js';
 import { makeDistribution, type Distribution } from '../random/distributions.js';
 import { RandomStreams, type KeyedUniform, type UniformSource } from '../random/random.js';
 import { DEFAULT_TOOL_CONFIG, type ParsedScenario, type TargetConfig } from '../scenario/schema.js';
-import { Outcome } from '../upstream/outcome.js';
+import { outcomeOf, type Outcome } from '../upstream/outcome.js';
 import { CapacityServer } from '../upstream/server.js';
 import { attachIncidents, Target, Upstream } from '../upstream/upstream.js';
 import { Workload } from '../workload/workload.js';
@@ -113,7 +113,7 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
     targets,
     modelCount: modelNames.length,
     servers: configs.map((config) => serverFor(clock, config)),
-    overflowOutcome: configs.map((config) => (config.capacity?.overflow === '503' ? Outcome.Unavailable : Outcome.RateLimited)),
+    overflowOutcome: configs.map((config) => outcomeOf(config.capacity?.overflow ?? '429')),
     timeoutMs: Float64Array.from(configs.map((config) => config.timeout ?? timeout)),
     harness,
     metrics,

@@ -1,5 +1,6 @@
 import type { RunOptions, RunOutput } from '../metrics/run-output.js';
 import type { ParsedScenario } from '../scenario/schema.js';
+import { impliedErrorRate } from '../upstream/episodes.js';
 import { Billing } from './billing.js';
 import { buildWorld, type World } from './build.js';
 import { layerStats, openBreakers } from './harness.js';
@@ -95,6 +96,7 @@ export class Simulator {
       servers: world.servers.flatMap((server, id) =>
         server ? [{ name: world.targets[id]!.name, peakQueue: server.peakQueue, overflows: server.overflows, overQuota: server.overQuota }] : [],
       ),
+      ...episodeReports(world, Math.max(lifecycle.lastEndMs, servers.lastServiceMs)),
     };
   }
 
@@ -104,6 +106,24 @@ export class Simulator {
     const done = world.totalRequests < Number.MAX_SAFE_INTEGER ? lifecycle.arrivals / world.totalRequests : this.kernel.now() / world.expectedSpanMs;
     return Math.min(1, Math.max(0, done));
   }
+}
+
+/** Each target's episodes over [0, endMs), when any target has them (else nothing, so outputs stay as they were). */
+function episodeReports(world: World, endMs: number): Pick<RunOutput, 'episodes'> {
+  const processes = world.upstream.episodes;
+  if (processes.every((p) => p === null)) return {};
+  return {
+    episodes: processes.map((process, id) => {
+      if (process === null) return null;
+      const { count, timeMs } = process.summary(endMs);
+      return {
+        count,
+        timeFraction: endMs > 0 ? timeMs / endMs : 0,
+        expectedTimeFraction: process.timeFraction,
+        impliedErrorRate: impliedErrorRate(world.targets[id]!.errorRate, process.spec),
+      };
+    }),
+  };
 }
 
 /** Runs one scenario and returns the raw output; `progress` hears how far it has got between batches of events. */

@@ -1,4 +1,4 @@
-import { CALL_CAUSE_NAMES, type RunOutput } from './run-output.js';
+import { CALL_CAUSE_NAMES, type EpisodeReport, type RunOutput } from './run-output.js';
 import type { GroupStats } from './collector.js';
 import { analyseRecovery, type RecoveryReport } from './recovery.js';
 
@@ -21,6 +21,8 @@ export interface Breakdown {
   costUsd: number;
   monthlyCostUsd: number;
   p95Ms: number;
+  /** A target with error episodes: how many, the time share in them, and the long-run error rate they imply. */
+  episodes?: EpisodeReport;
 }
 
 /** A tier's breakdown adds its quality: how often its first answer failed the eval check. */
@@ -159,10 +161,10 @@ export function buildResult(name: string, run: RunOutput): RunResult {
       billedTokens: count(m.billedTokens),
       wastedTokenRate: round(m.billedTokens > 0 ? m.wastedTokens / m.billedTokens : 0),
     },
-    byModel: breakdowns(m.byModel, monthly, k),
+    byModel: withEpisodes(breakdowns(m.byModel, monthly, k), m.byModel, run.episodes, 0),
     byTenant: breakdowns(m.byTenant, monthly, k),
     byTier: tierBreakdowns(m.byTier.filter((t) => t.calls > 0), monthly, k),
-    byTool: breakdowns(m.byTool, monthly, k),
+    byTool: withEpisodes(breakdowns(m.byTool, monthly, k), m.byTool, run.episodes, m.byModel.length),
     loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, count(m.callsByCause[i]!)])) as RunResult['loadAttribution'],
     servers: run.servers,
     recovery: analyseRecovery(run.timeline, run.disturbances),
@@ -197,6 +199,23 @@ function samplingError(fraction: number, simulatedRequests: number, visibleFailu
         ? [0, round(3 / n, 10)]
         : [round(Math.max(0, visibleFailureRate - 1.959964 * standardError), 10), round(Math.min(1, visibleFailureRate + 1.959964 * standardError), 10)],
   };
+}
+
+/** Adds each target's episode report to its breakdown (`groups[i]` is target `first + i`). */
+function withEpisodes(rows: Record<string, Breakdown>, groups: readonly GroupStats[], episodes: RunOutput['episodes'], first: number): Record<string, Breakdown> {
+  if (!episodes) return rows;
+  groups.forEach((group, i) => {
+    const e = episodes[first + i];
+    if (e) {
+      rows[group.name]!.episodes = {
+        count: e.count,
+        timeFraction: round(e.timeFraction),
+        expectedTimeFraction: round(e.expectedTimeFraction),
+        impliedErrorRate: round(e.impliedErrorRate),
+      };
+    }
+  });
+  return rows;
 }
 
 function tierBreakdowns(groups: readonly GroupStats[], monthly: number, k: number): Record<string, TierBreakdown> {

@@ -8,8 +8,9 @@ import { boundedInt, distribution, durationMs, durationOrZeroMs, rate, shares, t
  * without loading the SLO, workload or upstream parts. `schema.ts` embeds it unchanged.
  */
 
-export const ERROR_KINDS = ['429', '503', 'timeout', '400'] as const;
-const STATUS_CODES = [429, 503, 400] as const;
+/** The error kinds of a mix, in `MIX_KINDS` order (`src/upstream/outcome.ts`): 529 overloaded, 500 api error, quota = a 429 that never clears. */
+export const ERROR_KINDS = ['429', '503', 'timeout', '400', '529', '500', 'quota'] as const;
+const STATUS_CODES = [429, 503, 400, 529, 500] as const;
 export type ErrorKindName = (typeof ERROR_KINDS)[number];
 /**
  * An error kind; a bare status code (`retryOn: [429, 503]`, as YAML reads an unquoted
@@ -52,6 +53,13 @@ const breakerSchema = z.strictObject({
   halfOpenProbes: boundedInt(1, 1000).prefault(B.halfOpenProbes),
   scope: z.enum(['per-target', 'global']).prefault(B.scope),
   countAsFailure: z.array(errorKind).prefault([...B.countAsFailure]),
+  /** resilience4j's slow-call rule: also open when more than `rate` of the window's calls took longer than `after`. */
+  slowCall: z
+    .strictObject({
+      after: durationMs(),
+      rate: rate().refine((r) => r > 0 && r < 1, { message: 'expected a rate above 0 and below 1' }),
+    })
+    .optional(),
 });
 
 const capacitySchema = z.strictObject({

@@ -14,6 +14,31 @@ import {
 import { sloSchema } from '../slo/expression.js';
 import { ERROR_KINDS, layersSchema } from './layers-schema.js';
 
+const E = DEFAULTS.episodes;
+/**
+ * Error episodes (`src/upstream/episodes.ts`): episodes begin on average once every `every`
+ * (start to start) and last `lasting` on average, in which calls fail with `rate` and `mix`.
+ */
+const episodesSchema = z
+  .strictObject({
+    every: durationMs(),
+    lasting: durationMs(),
+    dist: z.enum(['exponential', 'lognormal']).prefault(E.dist),
+    /** The lognormal's log-space standard deviation (its mean stays `lasting`). */
+    sigma: z.number().finite().min(0.01).max(5).optional(),
+    rate: rate(),
+    /** The error mix inside an episode; the target's own mix when absent. */
+    mix: shares(ERROR_KINDS).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (!(e.every > e.lasting)) {
+      ctx.addIssue({ code: 'custom', path: ['every'], message: 'expected every (the mean time from one episode\'s start to the next) to be longer than lasting' });
+    }
+    if (e.sigma !== undefined && e.dist !== 'lognormal') {
+      ctx.addIssue({ code: 'custom', path: ['sigma'], message: `expected no sigma: it shapes lognormal episode lengths only (dist: lognormal; default sigma ${E.sigma})` });
+    }
+  });
+
 const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.errors) =>
   z
     .strictObject({
@@ -22,6 +47,7 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
       timeoutAfter: durationMs().prefault(d.timeoutAfter),
       latency: distribution(durationMs).prefault(d.latency),
       retryAfter: durationOrZeroMs().prefault(d.retryAfter),
+      episodes: episodesSchema.optional(),
     })
     .prefault({});
 
@@ -29,7 +55,7 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
 const serverCapacitySchema = z.strictObject({
   concurrency: boundedInt(1, 1_000_000),
   queue: boundedInt(0, 10_000_000).prefault(0),
-  overflow: z.enum(['429', '503']).prefault('429'),
+  overflow: z.enum(['429', '503', '529']).prefault('429'),
   rpm: z.number().finite().min(0).prefault(0),
   itpm: tokenCount().prefault(0),
   otpm: tokenCount().prefault(0),
