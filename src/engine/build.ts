@@ -25,6 +25,8 @@ export interface World {
   readonly sampleFraction: number;
   /** Requests this run simulates. */
   readonly totalRequests: number;
+  /** How long the arrivals are expected to take, in simulated ms (the scenario's duration when shaped). */
+  readonly expectedSpanMs: number;
   readonly workload: Workload;
   readonly upstream: Upstream;
   /** Models first (ids 0..modelCount-1), then tools. */
@@ -93,7 +95,8 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   const replaying = typeof scenario.workload.arrival === 'object' && scenario.workload.arrival.trace !== undefined;
   const totalRequests =
     options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : replaying ? Number.MAX_SAFE_INTEGER : scenario.workload.requests;
-  const timeline = new Timeline(workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs);
+  const expectedSpanMs = workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs;
+  const timeline = new Timeline(expectedSpanMs);
   const metrics = new MetricsCollector(modelNames, workload.tenantNames, toolNames, timeline);
   const harness = buildHarness(scenario, clock, streams, { models: modelNames, tools: toolNames, tenants: workload.tenantNames });
   const prefixTokens = scenario.workload.prompt.prefix.reduce((sum, layer) => sum + layer.tokens, 0);
@@ -104,6 +107,7 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
     seed,
     sampleFraction,
     totalRequests,
+    expectedSpanMs,
     workload,
     upstream,
     targets,

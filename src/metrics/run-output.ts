@@ -30,6 +30,8 @@ export interface LayerStats {
 export interface RunOutput {
   metrics: MetricsCollector;
   layers: LayerStats;
+  /** The harness layers switched on, in the order a request meets them. */
+  layersOn: string[];
   requests: number;
   seed: number;
   /** Simulated span of arrivals, in ms (N / arrival rate). */
