@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCompare } from './commands/compare.js';
 import { registerExplain } from './commands/explain.js';
+import { registerFit } from './commands/fit.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerMerge(program);
   registerVerify(program);
+  registerFit(program);
   for (const command of program.commands) command.exitOverride();
   // Every command's output paths are checked before its action runs, and its files are put
   // in place together when it ends (src/cli/output-paths.ts, src/cli/output.ts); main

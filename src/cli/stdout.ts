@@ -1,3 +1,5 @@
+import { printOut } from './print.js';
+
 /**
  * A reader that stops early (`harness-sim sweep ... | head -1`) closes the pipe: the rest
  * of the output has nowhere to go, and that is not an error, so the process ends quietly
@@ -9,12 +11,12 @@ export function handleStdoutErrors(): void {
 }
 
 /**
- * Writes to stdout and stops at once if the reader is gone. Writes to a pipe are
+ * Writes to stdout (escaped, `print.ts`) and stops at once if the reader is gone. Writes to a pipe are
  * synchronous on Linux, and the stream records the failure before it emits it, so the
  * command ends here instead of running on to print gates for nobody.
  */
 export function writeStdout(text: string): void {
-  process.stdout.write(text);
+  printOut(text);
   const error = process.stdout.errored as NodeJS.ErrnoException | null | undefined;
   if (error) endOnStdoutError(error);
 }

@@ -18,7 +18,8 @@ export type AdmitRequest = (req: RequestState) => void;
  */
 export class RequestLifecycle {
   private readonly draw: RequestDraw = { tenant: 0, difficulty: 0, inputTokens: 0, outputTokens: 0 };
-  private arrivals = 0;
+  /** Requests that have arrived so far (all of them once the run is over). */
+  arrivals = 0;
   /** When the last request arrived. */
   lastArrivalMs = 0;
   /** When the last request ended. */
@@ -42,7 +43,12 @@ export class RequestLifecycle {
 
   /** Schedules the first arrival. */
   start(): void {
-    if (this.world.totalRequests > 0) this.kernel.schedule(this.world.workload.nextArrivalMs(0), EventKind.Arrival, 0, 0);
+    if (this.world.totalRequests > 0) this.scheduleArrival(this.world.workload.nextArrivalMs(0));
+  }
+
+  /** A replayed trace ends before the request count does: it answers Infinity, and arrivals stop. */
+  private scheduleArrival(atMs: number): void {
+    if (atMs !== Number.POSITIVE_INFINITY) this.kernel.schedule(atMs, EventKind.Arrival, 0, 0);
   }
 
   private onArrival(): void {
@@ -50,7 +56,7 @@ export class RequestLifecycle {
     const now = this.kernel.now();
     const index = this.arrivals++;
     this.lastArrivalMs = now;
-    if (this.arrivals < this.world.totalRequests) this.kernel.schedule(workload.nextArrivalMs(now), EventKind.Arrival, 0, 0);
+    if (this.arrivals < this.world.totalRequests) this.scheduleArrival(workload.nextArrivalMs(now));
     metrics.recordArrival();
     const req = this.requests.acquire();
     workload.draw(this.draw, now);

@@ -126,7 +126,7 @@ export class RequestFlow {
     const outcome = req.callOutcome;
     const h = this.world.harness;
     if (req.phase === Phase.Classifying) return this.onClassified(req, outcome);
-    if (h.breakers !== null) h.breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome]);
+    if (h.breakers !== null) h.breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], req.callLatencyMs);
     if (req.phase === Phase.Tool) {
       this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
       if (outcome === Outcome.Success) return this.nextTool(req);

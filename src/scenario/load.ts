@@ -1,11 +1,13 @@
-import { basename, extname } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { mergeChain, resolveExtendsChain } from './compose.js';
 import { ScenarioError } from './errors.js';
 import { positionIn, toScenarioIssues } from './issues.js';
+import { unprintableText } from './names.js';
 import { applyOverrides, parseOverrides, type ScenarioOverride } from './overrides.js';
 import { scenarioSchema, type ParsedScenario } from './schema.js';
 import { looksLikeScenario, NOT_A_SCENARIO } from './shape.js';
-import { parseYamlSource, readScenarioText } from './yaml-source.js';
+import { parseYamlSource, readScenarioText, type FileSource } from './yaml-source.js';
 
 export { MAX_SCENARIO_BYTES } from './yaml-source.js';
 export { scenarioInputFiles } from './compose.js';
@@ -44,8 +46,39 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
   const unapplied = applyOverrides(merged, overrides);
   const result = scenarioSchema.safeParse(merged);
   const issues = result.success ? [] : toScenarioIssues(result.error.issues, { sources, overrides, merged });
-  issues.push(...badOverrides, ...unapplied);
+  issues.push(...badOverrides, ...unapplied, ...unprintableText({ sources, overrides, merged }));
   if (!result.success || issues.length > 0) throw new ScenarioError(issues);
   const { extends: _consumed, ...parsed } = result.data;
+  anchorTrace(parsed, child, file);
   return { ...parsed, name: parsed.name ?? basename(file, extname(file)) };
+}
+
+/**
+ * A replayed trace is read relative to the scenario file, and must be a plain (not gzipped)
+ * regular file: the engine reads it synchronously as the simulation runs.
+ */
+function anchorTrace(parsed: { workload: { arrival: unknown } }, child: FileSource, file: string): void {
+  const arrival = parsed.workload.arrival;
+  if (typeof arrival !== 'object' || arrival === null || typeof (arrival as { trace?: unknown }).trace !== 'string') return;
+  const named = (arrival as { trace: string }).trace;
+  const path = isAbsolute(named) ? named : join(dirname(file), named);
+  const refuse = (message: string) => {
+    throw new ScenarioError([{ file, ...positionIn(child, ['workload', 'arrival', 'trace'], false), key: 'workload.arrival.trace', message }]);
+  };
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return refuse(`expected a log file to replay, but ${JSON.stringify(path)} does not exist`);
+  }
+  if (!stat.isFile()) return refuse(`expected a regular file to replay, got ${JSON.stringify(path)}`);
+  const head = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) refuse('expected a plain JSONL or CSV file: replay reads it as the simulation runs; gunzip it first');
+  (arrival as { trace: string }).trace = path;
 }

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../output.js';
 import { outputArgument, STDOUT } from '../output-paths.js';
+import { safeText } from '../../text/safe-text.js';
+import { printOut } from '../print.js';
 
 /** A starter small enough to read in one screen: one model that fails 4% of calls, retries on. */
 const MINIMAL = `# A harness-sim scenario: one model that fails 4% of calls, and retries in front of it.
@@ -67,6 +69,6 @@ export function registerInit(program: Command): void {
       }
       writeFileAtomic(file, template(), { overwrite: flags.force === true, ifExists: 'pass --force to overwrite it' });
       if (file === STDOUT) return;
-      process.stdout.write(`wrote ${file} (template ${flags.template}); next: harness-sim validate ${file}\n`);
+      printOut(`wrote ${safeText(file)} (template ${flags.template}); next: harness-sim validate ${safeText(file)}\n`);
     });
 }
