@@ -43,10 +43,10 @@ export function parseYamlSource(source: string, file: string): FileSource {
   const fail = (message: string, line?: number, column?: number): never => {
     throw new ScenarioError([{ file, line, column, key: '', message }]);
   };
+  if (source.length > MAX_SCENARIO_BYTES) fail(`expected a scenario under ${MAX_SCENARIO_BYTES} bytes, got ${source.length} characters`);
   // YAML allows CR, LF and CRLF line breaks, the parser only LF and CRLF: read a bare CR
   // (old Mac files) as the break it is. Line numbers are unchanged, and so are columns.
   const text = (source.charCodeAt(0) === 0xfeff ? source.slice(1) : source).replace(/\r\n?/g, '\n');
-  if (text.length > MAX_SCENARIO_BYTES) fail(`expected a scenario under ${MAX_SCENARIO_BYTES} bytes, got ${text.length} characters`);
   if (text.includes('\u0000')) fail('expected a YAML text file, got binary content (NUL bytes)');
   const deep = deepFlowOffset(text);
   const lineCounter = new LineCounter();
