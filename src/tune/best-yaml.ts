@@ -8,7 +8,7 @@ import { parseYamlSource } from '../scenario/yaml-source.js';
 import { pointOverrides } from '../sweep/run.js';
 import { integer } from '../text/format.js';
 import type { TuneResult, TunedConfig } from './result.js';
-import { printable } from './render.js';
+import { safeText } from '../text/safe-text.js';
 
 /**
  * `tune --out best.yaml`: the whole scenario with the chosen values written in and a
@@ -93,5 +93,5 @@ function header(source: BestScenarioSource, result: TuneResult, best: TunedConfi
     ` ${result.runs} of ${result.budget} runs, ${result.evaluated.length} configurations evaluated, ${result.runnersUp.length} runners-up not significantly worse.${extra}`,
     ` Check on fresh seeds: harness-sim run ${source.out} --seed ${result.seed + 1000} --replications ${Math.max(2, best.replications)} --requests ${result.requests} ${asserts}`.trimEnd(),
   ];
-  return lines.map((line) => printable(line)).join('\n');
+  return lines.map((line) => safeText(line)).join('\n');
 }

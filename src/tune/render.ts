@@ -4,6 +4,7 @@ import { formatMetricDelta, formatMetricValue, HEADLINE_METRICS, headlineMetric,
 import type { Interval } from '../report/confidence.js';
 import { integer } from '../text/format.js';
 import type { ParamValue } from '../sweep/grid.js';
+import { safeText as printable } from '../text/safe-text.js';
 import type { Front, Margin, TunedConfig, TuneResult } from './result.js';
 
 /**
@@ -143,13 +144,4 @@ function intervalText(interval: Interval, f: (v: number) => string): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * Text made safe for a terminal: control characters (which could move the cursor or
- * recolour the screen) are shown as `\xNN` escapes.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -116,9 +116,9 @@ describe('harness-sim tune', () => {
     };
     refuse([], /^harness-sim: tune needs at least one --param KEY=SPEC/);
     refuse([...TUNE, '--out', join(dir, 'best.json')], /--out: writes the best configuration as a scenario, so it must end in \.yaml or \.yml/);
-    refuse([...TUNE, '--out', scenario], /--out: .* is the scenario being tuned/);
+    refuse([...TUNE, '--out', scenario], /--out ".*p03\.yaml": is an input of this command/);
     mkdirSync(join(dir, 'folder.yaml'), { recursive: true });
-    refuse([...TUNE, '--out', join(dir, 'folder.yaml')], /--out: .*folder\.yaml is a directory/);
+    refuse([...TUNE, '--out', join(dir, 'folder.yaml')], /--out ".*folder\.yaml": is a directory/);
     refuse([...TUNE, '--minimize', 'monthlyCostUsd'], /--minimize: expected a metric name, got "monthlyCostUsd"; did you mean "monthlyCost"\?/);
     refuse([...TUNE, '--minimize', 'latencyP95', '--maximize', 'cacheHitRate'], /--minimize and --maximize: give one objective/);
     refuse([...TUNE, '--budget', '0'], /--budget: expected a whole number of simulation runs/);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { useColor } from '../../report/table.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { readScenarioText } from '../../scenario/yaml-source.js';
@@ -12,10 +12,10 @@ import type { Objective } from '../../tune/race.js';
 import { renderTuneTable } from '../../tune/render.js';
 import type { TuneResult } from '../../tune/result.js';
 import { executeTune, planTune } from '../../tune/run.js';
-import { ExitCode, reportError, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { printErr } from '../print.js';
 import { ASSERT_FLAGS, assertionOption, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
-import { checkOutputPath } from '../output-check.js';
 import { emit, writeFileAtomic } from '../output.js';
 import { MAX_REPLICATIONS } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
@@ -102,12 +102,10 @@ export function registerTune(program: Command): void {
       if (flags.param.length === 0) throw new UsageError('tune needs at least one --param KEY=SPEC (e.g. --param layers.retry.maxAttempts=1..8:1)');
       if (flags.minimize && flags.maximize) throw new UsageError('--minimize and --maximize: give one objective');
       const objective: Objective = flags.maximize ? { metric: flags.maximize, direction: 'maximize' } : { metric: flags.minimize ?? 'monthlyCost', direction: 'minimize' };
-      if (flags.out !== undefined) {
-        if (!['.yaml', '.yml'].includes(extname(flags.out).toLowerCase())) throw new UsageError(`--out: writes the best configuration as a scenario, so it must end in .yaml or .yml, got "${flags.out}" (for the JSON result use --format json)`);
-        if (resolve(flags.out) === resolve(file)) throw new UsageError(`--out: ${flags.out} is the scenario being tuned; write the best configuration to another file`);
-        checkOutputPath('--out', flags.out);
+      // The paths themselves were checked before the action (src/cli/output-paths.ts).
+      if (flags.out !== undefined && !['.yaml', '.yml'].includes(extname(flags.out).toLowerCase())) {
+        throw new UsageError(`--out: writes the best configuration as a scenario, so it must end in .yaml or .yml, got "${flags.out}" (for the JSON result use --format json)`);
       }
-      if (flags.report !== undefined) checkOutputPath('--report', flags.report);
       const base = loadScenarioFile(file, { overrides: flags.set }).scenario;
       const constraints = checksFor(base.slo, { assert: flags.assert });
       const cells = flags.param.reduce((n, p) => n * p.values.length, 1);
@@ -127,17 +125,18 @@ export function registerTune(program: Command): void {
       const text = readScenarioText(file);
       const jobs = Math.max(1, flags.jobs ?? availableParallelism());
       const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
-      // The runs happen after the action returns (on worker threads): errors from here on are
-      // reported where they surface.
-      executeTune(plan, jobs, progress?.update)
-        .then((result) => {
+      // The action returns the running tune: commander awaits it, so its files are put in
+      // place with the command's (src/cli/output.ts) and its errors reach main's boundary.
+      return executeTune(plan, jobs, progress?.update).then(
+        (result) => {
           progress?.clear();
           printTune(result, flags, { file, text });
-        })
-        .catch((error: unknown) => {
+        },
+        (error: unknown) => {
           progress?.clear();
-          process.exitCode = reportError(error, process.argv.includes('--debug'));
-        });
+          throw error;
+        },
+      );
     });
 }
 
@@ -148,7 +147,7 @@ function printTune(result: TuneResult, flags: TuneFlags, source: { file: string;
   if (flags.report) writeFileAtomic(flags.report, renderTuneHtml(result));
   if (yaml !== undefined) writeFileAtomic(flags.out!, yaml);
   if (result.best === null) {
-    process.stderr.write(`harness-sim: tune: no configuration met every constraint at 95% confidence after ${result.runs} runs${flags.out ? `; ${flags.out} not written` : ''}\n`);
+    printErr(`harness-sim: tune: no configuration met every constraint at 95% confidence after ${result.runs} runs${flags.out ? `; ${flags.out} not written` : ''}\n`);
     process.exitCode = ExitCode.Breach;
   }
 }
