@@ -12,6 +12,7 @@ import { Workload } from '../workload/workload.js';
 import { buildHarness, type Harness } from './harness.js';
 import { CallPricing } from './pricing.js';
 import { scaleForSample } from './sampling.js';
+import { buildSessionWorld, type SessionWorld } from './session-world.js';
 
 /**
  * Everything a run's handlers share, built once from the scenario: the workload, the
@@ -50,6 +51,8 @@ export interface World {
   /** The classifier call's latency when it succeeds; null without a classifier. */
   readonly classifierLatency: Distribution | null;
   readonly draws: WorldDraws;
+  /** Agent sessions (`workload.sessions`): `totalRequests` then counts sessions. Null without. */
+  readonly sessions: SessionWorld | null;
 }
 
 /** The random streams the handlers draw from (the workload and upstream own theirs). */
@@ -103,6 +106,7 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   const defaultModel = scenario.upstream.defaultModel ? modelNames.indexOf(scenario.upstream.defaultModel) : 0;
   const timeout = scenario.layers.timeout?.enabled ? scenario.layers.timeout.after : Infinity;
   const classifier = scenario.layers.routing?.enabled ? scenario.layers.routing.classifier : undefined;
+  const sessions = buildSessionWorld(scenario, streams, clock, prefixTokens, harness.cache, metrics);
   return {
     seed,
     sampleFraction,
@@ -117,7 +121,7 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
     timeoutMs: Float64Array.from(configs.map((config) => config.timeout ?? timeout)),
     harness,
     metrics,
-    pricing: new CallPricing(prefixTokens, harness.cache, harness.cachePerTenant, workload.tenantNames.length, metrics),
+    pricing: new CallPricing(prefixTokens, harness.cache, harness.cachePerTenant, workload.tenantNames.length, metrics, sessions?.pricing ?? null),
     prefixTokens,
     defaultTargets: Object.freeze([defaultModel]),
     toolProbabilities: Float64Array.from(Object.values(scenario.workload.tools)),
@@ -128,5 +132,6 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
       routingVerdicts: streams.keyed('routing-verdicts'),
       classifierLatency: streams.keyed('classifier-latency'),
     },
+    sessions,
   };
 }

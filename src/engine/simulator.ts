@@ -9,6 +9,7 @@ import { RequestLifecycle } from './lifecycle.js';
 import { Pool } from './pool.js';
 import { RequestFlow } from './request-flow.js';
 import { RequestState } from './request-state.js';
+import { SessionDriver } from './sessions.js';
 
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
@@ -23,7 +24,7 @@ export type RunProgress = (fractionDone: number) => void;
 const PROGRESS_BATCH = 200_000;
 
 /** The harness layers, in the order a request meets them, as reports list the ones on. */
-export const LAYER_NAMES = ['capacity', 'routing', 'breaker', 'timeout', 'retry', 'scope', 'cache'] as const;
+export const LAYER_NAMES = ['capacity', 'routing', 'breaker', 'timeout', 'retry', 'scope', 'cache', 'session'] as const;
 
 /**
  * The discrete-event simulation of one scenario: the kernel, the world built from the
@@ -41,6 +42,8 @@ export class Simulator {
   private readonly requests: Pool<RequestState>;
   private readonly lifecycle: RequestLifecycle;
   private readonly flow: RequestFlow;
+  /** The agent loop, for a scenario with `workload.sessions`. */
+  private readonly sessions: SessionDriver | null;
   readonly seed: number;
   /** The layers this run has switched on, in `LAYER_NAMES` order. */
   private readonly layersOn: string[];
@@ -54,6 +57,7 @@ export class Simulator {
     this.requests = requests;
     this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
     this.lifecycle = new RequestLifecycle(world, this.kernel, requests, (req) => this.flow.admit(req));
+    this.sessions = world.sessions ? new SessionDriver(world, this.kernel, requests, this.lifecycle, this.flow) : null;
     // The timeline samples server queues and open breakers at each bucket edge, before the
     // first event at or past it: the state as the previous bucket left it.
     const timeline = world.metrics.timeline;
@@ -65,23 +69,25 @@ export class Simulator {
 
   /** Runs to completion: every request arrives and ends (and every server call finishes). */
   run(progress?: RunProgress): RunOutput {
-    const { world, lifecycle } = this;
+    const { world, lifecycle, sessions } = this;
     lifecycle.start();
+    sessions?.start();
     if (progress) {
       while (this.kernel.runFor(PROGRESS_BATCH)) progress(this.fractionDone());
     } else {
       this.kernel.run();
     }
+    const lastArrivalMs = sessions ? sessions.lastArrivalMs : lifecycle.lastArrivalMs;
     world.workload.close();
     const servers = this.flow.servers;
     return {
       metrics: world.metrics,
       layers: layerStats(world.harness),
       layersOn: this.layersOn,
-      requests: lifecycle.arrivals,
+      requests: sessions ? sessions.arrivals : lifecycle.arrivals,
       seed: world.seed,
       // A shaped load's month is scaled from the span its arrivals actually took.
-      horizonMs: world.workload.shaped ? lifecycle.lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
+      horizonMs: world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
       // The run's real end: the last request's end or the last server call's, whichever is later
       // (stale timers may fire after both and do not count).
       endMs: Math.max(lifecycle.lastEndMs, servers.lastServiceMs),
@@ -96,14 +102,16 @@ export class Simulator {
       servers: world.servers.flatMap((server, id) =>
         server ? [{ name: world.targets[id]!.name, peakQueue: server.peakQueue, overflows: server.overflows, overQuota: server.overQuota }] : [],
       ),
+      ...(world.sessions ? { sessions: world.sessions.metrics } : {}),
       ...episodeReports(world, Math.max(lifecycle.lastEndMs, servers.lastServiceMs)),
     };
   }
 
   /** How far the run has got: requests arrived of those it will simulate, or simulated time of the expected span for a replayed trace. */
   private fractionDone(): number {
-    const { world, lifecycle } = this;
-    const done = world.totalRequests < Number.MAX_SAFE_INTEGER ? lifecycle.arrivals / world.totalRequests : this.kernel.now() / world.expectedSpanMs;
+    const { world, lifecycle, sessions } = this;
+    const arrivals = sessions ? sessions.arrivals : lifecycle.arrivals;
+    const done = world.totalRequests < Number.MAX_SAFE_INTEGER ? arrivals / world.totalRequests : this.kernel.now() / world.expectedSpanMs;
     return Math.min(1, Math.max(0, done));
   }
 }

@@ -1,4 +1,5 @@
 import type { MetricsCollector } from './collector.js';
+import type { SessionMetrics } from './session-metrics.js';
 import type { Timeline } from './timeline.js';
 
 /** Why a model call was made, for load-multiplier attribution. */
@@ -48,6 +49,8 @@ export interface RunOutput {
   disturbances: { startMs: number; endMs: number }[];
   /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
   servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
+  /** Agent sessions' counters; absent for a scenario without `workload.sessions`. */
+  sessions?: SessionMetrics;
   /** Per target id (models, then tools): its error episodes over the run, or null without any. */
   episodes?: (EpisodeReport | null)[];
 }

@@ -1,4 +1,5 @@
 import type { LayersConfig, LayersInput } from '../scenario/layers-schema.js';
+import type { ParsedScenario } from '../scenario/schema.js';
 
 /** Marks a configuration that has been validated, so `createHarness` does not parse it again. */
 const VALIDATED: unique symbol = Symbol('harness-sim.validated');
@@ -41,14 +42,18 @@ export function isHarnessConfig(value: unknown): value is HarnessConfig {
  */
 export async function loadHarnessConfig(path: string): Promise<HarnessConfig> {
   const { loadScenarioFile } = await import('../scenario/load.js');
-  const { scenario } = loadScenarioFile(path);
+  return configFromScenario(loadScenarioFile(path).scenario, path);
+}
+
+/** The harness of an already parsed scenario (as the simulator runs it). */
+export function configFromScenario(scenario: ParsedScenario, source: string): HarnessConfig {
   const timeouts: Record<string, number> = {};
   for (const [name, target] of [...Object.entries(scenario.upstream.models), ...Object.entries(scenario.upstream.tools)]) {
     if (target.timeout !== undefined) timeouts[name] = target.timeout;
   }
   return {
     [VALIDATED]: true,
-    source: path,
+    source,
     layers: scenario.layers,
     models: Object.keys(scenario.upstream.models),
     defaultModel: scenario.upstream.defaultModel,
