@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkConsistency } from './consistency.js';
 import { DEFAULTS } from './defaults.js';
 import {
   boundedInt,
@@ -161,7 +162,7 @@ const capacitySchema = z.strictObject({
       maxWait: durationMs(),
     })
     .optional(),
-  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount() }).optional(),
+  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount().refine((n) => n > 0, { message: 'expected at least 1 token per minute (a budget of 0 admits nothing; turn the layer off instead)' }) }).optional(),
 });
 
 const scopeSchema = z.strictObject({
@@ -258,6 +259,7 @@ export const scenarioSchema = z.strictObject({
   slo: sloSchema.optional(),
 }).superRefine((scenario, ctx) => {
   checkReferences(scenario, ctx);
+  checkConsistency(scenario, ctx);
 });
 
 /** A scenario as written in the file (before defaults and unit parsing). */
