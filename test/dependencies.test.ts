@@ -10,13 +10,16 @@ import { describe, expect, it } from 'vitest';
 const LAYER_ORDER = [
   'random', // seeded streams, keyed draws, distributions, categorical draws
   'text', // units, number formats, did-you-mean
+  'telemetry', // per-call records and the log formats read and written
   'layers', // the harness layers: import nothing outside their own folder
   'metrics', // collector, run-output contract, headline registry
   'slo', // SLO expressions and gates over headline metrics
   'scenario', // the YAML language (its `slo:` block is read with `slo`)
   'upstream', // targets and finite-capacity servers
   'workload', // arrivals and per-request draws
+  'fit', // fitting a scenario from telemetry
   'engine', // kernel and model handlers
+  'runtime', // the layers in real time: createHarness, loadHarnessConfig (the package's main entry)
   'report', // tables, comparisons, charts
   'validation', // closed-form laws and golden helpers
   'sweep', // grids, worker pool

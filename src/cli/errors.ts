@@ -1,5 +1,7 @@
 import { CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/errors.js';
+import { safeText } from '../text/safe-text.js';
+import { printErr } from './print.js';
 
 /** Exit codes: 0 ok, 1 an SLO or assertion breached, 2 bad input, 3 an internal error. */
 export const ExitCode = { Ok: 0, Breach: 1, BadInput: 2, Internal: 3 } as const;
@@ -15,11 +17,11 @@ export class UsageError extends Error {
  */
 export function reportError(error: unknown, debug: boolean): number {
   if (error instanceof ScenarioError) {
-    process.stderr.write(`${error.message}\n`);
+    printErr(`${error.message}\n`);
     return ExitCode.BadInput;
   }
   if (error instanceof UsageError) {
-    process.stderr.write(`harness-sim: ${error.message}\n`);
+    printErr(`harness-sim: ${safeText(error.message)}\n`);
     return ExitCode.BadInput;
   }
   if (error instanceof CommanderError) {
@@ -28,7 +30,7 @@ export function reportError(error: unknown, debug: boolean): number {
     return ExitCode.BadInput;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`harness-sim: internal error: ${message}${debug ? '' : ' (re-run with --debug for the stack trace)'}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  printErr(`harness-sim: internal error: ${safeText(message)}${debug ? '' : ' (re-run with --debug for the stack trace)'}\n`);
+  if (debug && error instanceof Error && error.stack) printErr(`${error.stack}\n`);
   return ExitCode.Internal;
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { printErr } from './print.js';
 
 /**
  * The root help screen without loading any subcommand. `harness-sim --help` is the
@@ -28,7 +29,7 @@ export function rootCommand(): Command {
     .version(VERSION)
     .option('--debug', 'print stack traces for internal errors')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => printErr(s) });
 }
 
 /** A program that can only print the root help. */

@@ -5,13 +5,14 @@ import { Timeline } from '../metrics/timeline.js';
 import { makeDistribution, type Distribution } from '../random/distributions.js';
 import { RandomStreams, type KeyedUniform, type UniformSource } from '../random/random.js';
 import { DEFAULT_TOOL_CONFIG, type ParsedScenario, type TargetConfig } from '../scenario/schema.js';
-import { Outcome } from '../upstream/outcome.js';
+import { outcomeOf, type Outcome } from '../upstream/outcome.js';
 import { CapacityServer } from '../upstream/server.js';
 import { attachIncidents, Target, Upstream } from '../upstream/upstream.js';
 import { Workload } from '../workload/workload.js';
 import { buildHarness, type Harness } from './harness.js';
 import { CallPricing } from './pricing.js';
 import { scaleForSample } from './sampling.js';
+import { buildSessionWorld, type SessionWorld } from './session-world.js';
 
 /**
  * Everything a run's handlers share, built once from the scenario: the workload, the
@@ -25,6 +26,8 @@ export interface World {
   readonly sampleFraction: number;
   /** Requests this run simulates. */
   readonly totalRequests: number;
+  /** How long the arrivals are expected to take, in simulated ms (the scenario's duration when shaped). */
+  readonly expectedSpanMs: number;
   readonly workload: Workload;
   readonly upstream: Upstream;
   /** Models first (ids 0..modelCount-1), then tools. */
@@ -48,6 +51,8 @@ export interface World {
   /** The classifier call's latency when it succeeds; null without a classifier. */
   readonly classifierLatency: Distribution | null;
   readonly draws: WorldDraws;
+  /** Agent sessions (`workload.sessions`): `totalRequests` then counts sessions. Null without. */
+  readonly sessions: SessionWorld | null;
 }
 
 /** The random streams the handlers draw from (the workload and upstream own theirs). */
@@ -89,28 +94,34 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   const targets = configs.map((config, id) => new Target(id < modelNames.length ? modelNames[id]! : toolNames[id - modelNames.length]!, config));
   attachIncidents(targets, scenario.upstream.incidents);
   const upstream = new Upstream(targets, streams);
-  const totalRequests = options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : scenario.workload.requests;
-  const timeline = new Timeline(workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs);
+  // A replayed trace runs to its end (within `duration`) unless `--requests` caps it.
+  const replaying = typeof scenario.workload.arrival === 'object' && scenario.workload.arrival.trace !== undefined;
+  const totalRequests =
+    options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : replaying ? Number.MAX_SAFE_INTEGER : scenario.workload.requests;
+  const expectedSpanMs = workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs;
+  const timeline = new Timeline(expectedSpanMs);
   const metrics = new MetricsCollector(modelNames, workload.tenantNames, toolNames, timeline);
   const harness = buildHarness(scenario, clock, streams, { models: modelNames, tools: toolNames, tenants: workload.tenantNames });
   const prefixTokens = scenario.workload.prompt.prefix.reduce((sum, layer) => sum + layer.tokens, 0);
   const defaultModel = scenario.upstream.defaultModel ? modelNames.indexOf(scenario.upstream.defaultModel) : 0;
   const timeout = scenario.layers.timeout?.enabled ? scenario.layers.timeout.after : Infinity;
   const classifier = scenario.layers.routing?.enabled ? scenario.layers.routing.classifier : undefined;
+  const sessions = buildSessionWorld(scenario, streams, clock, prefixTokens, harness.cache, metrics);
   return {
     seed,
     sampleFraction,
     totalRequests,
+    expectedSpanMs,
     workload,
     upstream,
     targets,
     modelCount: modelNames.length,
     servers: configs.map((config) => serverFor(clock, config)),
-    overflowOutcome: configs.map((config) => (config.capacity?.overflow === '503' ? Outcome.Unavailable : Outcome.RateLimited)),
+    overflowOutcome: configs.map((config) => outcomeOf(config.capacity?.overflow ?? '429')),
     timeoutMs: Float64Array.from(configs.map((config) => config.timeout ?? timeout)),
     harness,
     metrics,
-    pricing: new CallPricing(prefixTokens, harness.cache, harness.cachePerTenant, workload.tenantNames.length, metrics),
+    pricing: new CallPricing(prefixTokens, harness.cache, harness.cachePerTenant, workload.tenantNames.length, metrics, sessions?.pricing ?? null),
     prefixTokens,
     defaultTargets: Object.freeze([defaultModel]),
     toolProbabilities: Float64Array.from(Object.values(scenario.workload.tools)),
@@ -121,5 +132,6 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
       routingVerdicts: streams.keyed('routing-verdicts'),
       classifierLatency: streams.keyed('classifier-latency'),
     },
+    sessions,
   };
 }

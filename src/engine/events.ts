@@ -21,5 +21,9 @@ export const EventKind = {
   ServiceDone: 5,
   /** The client's timeout for a call at a finite-capacity server fired (`server-calls.ts`). */
   ClientTimeout: 6,
+  /** The next agent session arrives (`sessions.ts`). */
+  SessionArrival: 7,
+  /** A session's user sends the next turn, after the think time; carries (session slot, generation) (`sessions.ts`). */
+  TurnStart: 8,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];

@@ -8,7 +8,7 @@ import { BoundedScope } from '../layers/scope.js';
 import { TokenBucket } from '../layers/token-bucket.js';
 import type { Clock } from '../layers/types.js';
 import type { ParsedScenario } from '../scenario/schema.js';
-import { outcomeOf } from '../upstream/outcome.js';
+import { OUTCOME_COUNT, outcomeOf } from '../upstream/outcome.js';
 import type { LayerStats } from '../metrics/run-output.js';
 import type { RandomStreams } from '../random/random.js';
 
@@ -53,13 +53,27 @@ export interface HarnessNames {
 }
 
 function outcomeFlags(kinds: readonly string[]): boolean[] {
-  const flags = [false, false, false, false, false, false];
+  const flags: boolean[] = new Array<boolean>(OUTCOME_COUNT).fill(false);
   for (const kind of kinds) flags[outcomeOf(kind)] = true;
   return flags;
 }
 
-/** Builds the enabled layers with the simulator's clock and seeded streams. */
-export function buildHarness(scenario: ParsedScenario, clock: Clock, streams: RandomStreams, names: HarnessNames): Harness {
+/**
+ * What the layers are built from: the `layers:` block and the two facts outside it they
+ * read. Narrower than a scenario so the runtime library (`src/runtime/`) builds its layers
+ * with this same function.
+ */
+export interface HarnessSource {
+  layers: ParsedScenario['layers'];
+  upstream: { defaultModel?: string | undefined };
+  workload: { prompt: { prefix: ParsedScenario['workload']['prompt']['prefix'] } };
+}
+
+/**
+ * Builds the enabled layers on `clock`; the router draws from `streams.stream('routing')`
+ * (the simulator's seeded streams; the runtime passes its own random source).
+ */
+export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pick<RandomStreams, 'stream'>, names: HarnessNames): Harness {
   const { layers } = scenario;
   const r = layers.retry?.enabled ? layers.retry : null;
   const b = layers.breaker?.enabled ? layers.breaker : null;
@@ -78,6 +92,7 @@ export function buildHarness(scenario: ParsedScenario, clock: Clock, streams: Ra
         failureRateThreshold: b.failureRateThreshold,
         cooldownMs: b.cooldown,
         halfOpenProbes: b.halfOpenProbes,
+        ...(b.slowCall ? { slowCallMs: b.slowCall.after, slowCallRateThreshold: b.slowCall.rate } : {}),
       });
     if (b.scope === 'global') {
       const shared = make();

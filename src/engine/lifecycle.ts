@@ -5,10 +5,25 @@ import type { World } from './build.js';
 import { EventKind } from './events.js';
 import type { Kernel } from './kernel.js';
 import type { Pool } from './pool.js';
-import { enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+import { CallRole, enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+import type { SessionState } from './session-state.js';
 
 /** Takes a request that passed capacity on through the harness (see `RequestFlow.admit`). */
 export type AdmitRequest = (req: RequestState) => void;
+
+/** How a session's call ended, handed to its session after the request's state is released. */
+export interface CallEnd {
+  session: SessionState | null;
+  role: CallRole;
+  outcome: RequestOutcome;
+  billedTokens: number;
+  usefulTokens: number;
+  costUsd: number;
+  batchSlot: number;
+}
+
+/** Continues a session's loop when one of its calls ended (see `SessionDriver`). */
+export type CallEndHook = (end: Readonly<CallEnd>) => void;
 
 /**
  * A request's entry and exit. Entry: it arrives (tenant, tokens, difficulty and tools
@@ -18,7 +33,12 @@ export type AdmitRequest = (req: RequestState) => void;
  */
 export class RequestLifecycle {
   private readonly draw: RequestDraw = { tenant: 0, difficulty: 0, inputTokens: 0, outputTokens: 0 };
-  private arrivals = 0;
+  /** Requests that have arrived so far (all of them once the run is over). */
+  arrivals = 0;
+  /** Owned and reused: the hook must read it before it starts another call. */
+  private readonly callEnd: CallEnd = { session: null, role: CallRole.Request, outcome: RequestOutcome.Success, billedTokens: 0, usefulTokens: 0, costUsd: 0, batchSlot: 0 };
+  /** Told when a session's call ends; set by the session driver. */
+  onCallEnd: CallEndHook | null = null;
   /** When the last request arrived. */
   lastArrivalMs = 0;
   /** When the last request ended. */
@@ -40,17 +60,23 @@ export class RequestLifecycle {
     });
   }
 
-  /** Schedules the first arrival. */
+  /** Schedules the first arrival (with sessions, the session driver makes the arrivals). */
   start(): void {
-    if (this.world.totalRequests > 0) this.kernel.schedule(this.world.workload.nextArrivalMs(0), EventKind.Arrival, 0, 0);
+    if (this.world.sessions !== null) return;
+    if (this.world.totalRequests > 0) this.scheduleArrival(this.world.workload.nextArrivalMs(0));
+  }
+
+  /** A replayed trace ends before the request count does: it answers Infinity, and arrivals stop. */
+  private scheduleArrival(atMs: number): void {
+    if (atMs !== Number.POSITIVE_INFINITY) this.kernel.schedule(atMs, EventKind.Arrival, 0, 0);
   }
 
   private onArrival(): void {
-    const { workload, harness: h, metrics } = this.world;
+    const { workload, metrics } = this.world;
     const now = this.kernel.now();
     const index = this.arrivals++;
     this.lastArrivalMs = now;
-    if (this.arrivals < this.world.totalRequests) this.kernel.schedule(workload.nextArrivalMs(now), EventKind.Arrival, 0, 0);
+    if (this.arrivals < this.world.totalRequests) this.scheduleArrival(workload.nextArrivalMs(now));
     metrics.recordArrival();
     const req = this.requests.acquire();
     workload.draw(this.draw, now);
@@ -62,7 +88,18 @@ export class RequestLifecycle {
     req.inputTokens = this.draw.inputTokens;
     req.outputTokens = this.draw.outputTokens;
     req.toolMask = this.drawTools();
+    this.enter(req);
+  }
 
+  /** A session's model call, its attributes set, arrives at capacity like a request. */
+  enterCall(req: RequestState): void {
+    this.world.metrics.recordArrival();
+    this.enter(req);
+  }
+
+  /** Capacity in order: per-key quota -> token budget -> backpressure; rejected, queued, or admitted. */
+  private enter(req: RequestState): void {
+    const h = this.world.harness;
     if (h.perKey !== null && !h.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
     if (h.tokenBudget !== null && !h.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
       return this.end(req, RequestOutcome.Rejected);
@@ -72,7 +109,7 @@ export class RequestLifecycle {
       if (admission === Admission.Rejected) return this.end(req, RequestOutcome.Rejected);
       if (admission === Admission.Queued) {
         enterPhase(req, Phase.Queued);
-        this.kernel.schedule(now + h.backpressureMaxWaitMs, EventKind.QueueDeadline, req.slot, req.generation);
+        this.kernel.schedule(this.kernel.now() + h.backpressureMaxWaitMs, EventKind.QueueDeadline, req.slot, req.generation);
         return;
       }
       req.holdsSlot = true;
@@ -103,10 +140,27 @@ export class RequestLifecycle {
     const now = this.kernel.now();
     this.lastEndMs = now;
     if (outcome === RequestOutcome.Success) req.usefulTokens += req.pendingUsefulTokens;
-    this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
+    const role = req.role;
+    // A session's tool call is not a request: the tool's own counters have it.
+    if (role !== CallRole.SessionTool) this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
+    if (role !== CallRole.Request) {
+      const e = this.callEnd;
+      e.session = req.session;
+      e.role = role;
+      e.outcome = outcome;
+      e.billedTokens = req.billedTokens;
+      e.usefulTokens = req.usefulTokens;
+      e.costUsd = req.costUsd;
+      e.batchSlot = req.batchSlot;
+    }
     const holdsSlot = req.holdsSlot;
     this.requests.release(req);
-    if (!holdsSlot) return;
+    if (holdsSlot) this.handSlotOn(now);
+    if (role !== CallRole.Request) this.onCallEnd!(this.callEnd);
+  }
+
+  /** Hands a freed backpressure slot to the oldest waiter, if any. */
+  private handSlotOn(now: number): void {
     const next = this.world.harness.backpressure!.release();
     if (next < 0) return;
     // The waiter's deadline goes stale with its generation. It starts through an event, so a

@@ -69,6 +69,14 @@ export class RequestFlow {
     this.kernel.schedule(now + req.callLatencyMs, EventKind.CallDone, req.slot, req.generation);
   }
 
+  /** A session's tool call: straight to `tool` (index in tool order), behind the scope check; no capacity, no routing. */
+  startTool(req: RequestState, tool: number): void {
+    enterPhase(req, Phase.Tool);
+    req.toolMask = 1 << tool;
+    req.toolCursor = -1;
+    this.nextTool(req);
+  }
+
   /** Sets the request's tier and target list, and makes the first call. */
   private route(req: RequestState, label: number): void {
     req.label = label;
@@ -126,7 +134,7 @@ export class RequestFlow {
     const outcome = req.callOutcome;
     const h = this.world.harness;
     if (req.phase === Phase.Classifying) return this.onClassified(req, outcome);
-    if (h.breakers !== null) h.breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome]);
+    if (h.breakers !== null) h.breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], req.callLatencyMs);
     if (req.phase === Phase.Tool) {
       this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
       if (outcome === Outcome.Success) return this.nextTool(req);

@@ -1,3 +1,4 @@
+import { ScenarioError } from '../scenario/errors.js';
 import type { ParsedScenario } from '../scenario/schema.js';
 
 /**
@@ -14,6 +15,9 @@ import type { ParsedScenario } from '../scenario/schema.js';
 export function scaleForSample<S extends ParsedScenario>(scenario: S, fraction: number): S {
   if (!(fraction > 0 && fraction <= 1)) throw new RangeError(`sample fraction must be in (0, 1], got ${fraction}`);
   if (fraction === 1) return scenario;
+  if (typeof scenario.workload.arrival === 'object' && scenario.workload.arrival.trace !== undefined) {
+    throw new ScenarioError([{ file: '--sample', key: 'workload.arrival.trace', message: 'a replayed trace cannot be sampled (its arrivals are the log\'s); use --requests to replay only the first N' }]);
+  }
   const scaled = structuredClone(scenario);
   const slots = (n: number) => Math.max(1, Math.round(n * fraction));
   scaled.workload.requests = Math.max(1, Math.round(scenario.workload.requests * fraction));

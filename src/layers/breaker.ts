@@ -12,6 +12,8 @@ export const BREAKER_DEFAULTS = {
   failureRateThreshold: 0.25,
   cooldownMs: 30_000,
   halfOpenProbes: 1,
+  slowCallMs: Infinity,
+  slowCallRateThreshold: 1,
 } as const;
 
 /** The three breaker states, as reported by `CircuitBreaker.state` and `onStateChange`. */
@@ -29,6 +31,10 @@ export interface BreakerOptions {
   cooldownMs: number;
   /** Probes allowed in flight at once in half-open, and successes needed to close (integer >= 1). */
   halfOpenProbes: number;
+  /** A call that takes longer than this is slow (resilience4j's slowCallDurationThreshold); Infinity = none is. */
+  slowCallMs: number;
+  /** The breaker also opens when the window's slow-call rate is strictly above this, in (0, 1]; 1 never opens. */
+  slowCallRateThreshold: number;
   /** Called on every transition, for timelines; never on the per-call path otherwise. */
   onStateChange?: (from: BreakerStateName, to: BreakerStateName, nowMs: number) => void;
 }
@@ -73,6 +79,9 @@ export class CircuitBreaker {
   private readonly failureRateThreshold: number;
   private readonly cooldownMs: number;
   private readonly halfOpenProbes: number;
+  /** Calls longer than this are slow; Infinity when the slow-call rule is off. */
+  readonly slowCallMs: number;
+  private readonly slowCallRateThreshold: number;
   private readonly onStateChange: BreakerOptions['onStateChange'];
   private readonly window: TimeSlidingWindow;
 
@@ -104,12 +113,16 @@ export class CircuitBreaker {
       failureRateThreshold: options.failureRateThreshold ?? BREAKER_DEFAULTS.failureRateThreshold,
       cooldownMs: options.cooldownMs ?? BREAKER_DEFAULTS.cooldownMs,
       halfOpenProbes: options.halfOpenProbes ?? BREAKER_DEFAULTS.halfOpenProbes,
+      slowCallMs: options.slowCallMs ?? BREAKER_DEFAULTS.slowCallMs,
+      slowCallRateThreshold: options.slowCallRateThreshold ?? BREAKER_DEFAULTS.slowCallRateThreshold,
     };
     validate(resolved);
     this.minimumCalls = resolved.minimumCalls;
     this.failureRateThreshold = resolved.failureRateThreshold;
     this.cooldownMs = resolved.cooldownMs;
     this.halfOpenProbes = resolved.halfOpenProbes;
+    this.slowCallMs = resolved.slowCallMs;
+    this.slowCallRateThreshold = resolved.slowCallRateThreshold;
     this.onStateChange = options.onStateChange;
     this.window = new TimeSlidingWindow(clock, resolved.windowMs);
   }
@@ -157,19 +170,24 @@ export class CircuitBreaker {
     }
   }
 
-  /** Reports how a call made under `permit` ended; results out of step with the state are ignored. */
-  onResult(permit: Permit, success: boolean): void {
+  /**
+   * Reports how a call made under `permit` ended; results out of step with the state are
+   * ignored. `durationMs` is how long the call took, for the slow-call rule (a slow probe
+   * counts as a failed one: the upstream is not healthy yet).
+   */
+  onResult(permit: Permit, success: boolean, durationMs = 0): void {
     const state = this.current;
+    const slow = durationMs > this.slowCallMs;
     switch (state.name) {
       case 'closed':
         // Late probe results (the breaker already closed) and Denied are not calls of this period.
         if (permit !== Permit.Normal) return;
-        this.window.record(success);
+        this.window.record(success, slow);
         // Checked after successes too: the success that brings calls up to minimumCalls can
         // reveal a rate that is already above the threshold.
         if (
           this.window.calls >= this.minimumCalls &&
-          this.window.failureRate > this.failureRateThreshold
+          (this.window.failureRate > this.failureRateThreshold || (this.slowCallMs < Infinity && this.window.slowCallRate > this.slowCallRateThreshold))
         ) {
           this.tripCount++;
           this.toOpen(this.clock.now());
@@ -179,7 +197,7 @@ export class CircuitBreaker {
         return;
       case 'half-open':
         if (permit !== Permit.Probe) return;
-        if (!success) {
+        if (!success || slow) {
           this.reopenCount++;
           this.toOpen(this.clock.now());
           return;
@@ -232,6 +250,12 @@ function validate(o: BreakerOptions): void {
   }
   if (!(Number.isInteger(o.halfOpenProbes) && o.halfOpenProbes >= 1)) {
     throw new RangeError(`halfOpenProbes must be an integer >= 1, got ${o.halfOpenProbes}`);
+  }
+  if (!(o.slowCallMs > 0)) {
+    throw new RangeError(`slowCallMs must be a number > 0 (Infinity for none), got ${o.slowCallMs}`);
+  }
+  if (!(o.slowCallRateThreshold > 0 && o.slowCallRateThreshold <= 1)) {
+    throw new RangeError(`slowCallRateThreshold must be in (0, 1], got ${o.slowCallRateThreshold}`);
   }
 }
 

@@ -17,8 +17,11 @@ export class TimeSlidingWindow {
   // Float64Array rather than Uint32Array: counts stay exact integers up to 2^53, no overflow.
   private readonly callsPerBucket: Float64Array;
   private readonly failuresPerBucket: Float64Array;
+  /** Slow calls (a breaker's slow-call rate), counted whatever their outcome. */
+  private readonly slowPerBucket: Float64Array;
   private totalCalls = 0;
   private totalFailures = 0;
+  private totalSlow = 0;
   /** Ring index of the bucket that the current time falls in. */
   private headSlot = 0;
   /** Absolute bucket number (floor(time / bucketMs)) of the head slot. */
@@ -42,11 +45,12 @@ export class TimeSlidingWindow {
     }
     this.callsPerBucket = new Float64Array(buckets);
     this.failuresPerBucket = new Float64Array(buckets);
+    this.slowPerBucket = new Float64Array(buckets);
     this.headEpoch = this.epochAt(clock.now());
   }
 
-  /** Records the outcome of one call at the current clock time. */
-  record(success: boolean): void {
+  /** Records the outcome of one call at the current clock time; `slow` marks a call that took too long. */
+  record(success: boolean, slow = false): void {
     this.advance();
     this.callsPerBucket[this.headSlot]++;
     this.totalCalls++;
@@ -54,6 +58,16 @@ export class TimeSlidingWindow {
       this.failuresPerBucket[this.headSlot]++;
       this.totalFailures++;
     }
+    if (slow) {
+      this.slowPerBucket[this.headSlot]++;
+      this.totalSlow++;
+    }
+  }
+
+  /** Slow calls divided by calls in the window ending now; 0 when the window holds no calls. */
+  get slowCallRate(): number {
+    this.advance();
+    return this.totalCalls === 0 ? 0 : this.totalSlow / this.totalCalls;
   }
 
   /** Number of calls (successes plus failures) recorded in the window ending now. */
@@ -78,8 +92,10 @@ export class TimeSlidingWindow {
   reset(): void {
     this.callsPerBucket.fill(0);
     this.failuresPerBucket.fill(0);
+    this.slowPerBucket.fill(0);
     this.totalCalls = 0;
     this.totalFailures = 0;
+    this.totalSlow = 0;
     this.headEpoch = this.epochAt(this.clock.now());
   }
 
@@ -105,8 +121,10 @@ export class TimeSlidingWindow {
       this.headSlot = this.headSlot + 1 === this.buckets ? 0 : this.headSlot + 1;
       this.totalCalls -= this.callsPerBucket[this.headSlot];
       this.totalFailures -= this.failuresPerBucket[this.headSlot];
+      this.totalSlow -= this.slowPerBucket[this.headSlot];
       this.callsPerBucket[this.headSlot] = 0;
       this.failuresPerBucket[this.headSlot] = 0;
+      this.slowPerBucket[this.headSlot] = 0;
     }
     this.headEpoch = epoch;
   }

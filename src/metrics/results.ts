@@ -1,4 +1,4 @@
-import { CALL_CAUSE_NAMES, type RunOutput } from './run-output.js';
+import { CALL_CAUSE_NAMES, type EpisodeReport, type RunOutput } from './run-output.js';
 import type { GroupStats } from './collector.js';
 import { analyseRecovery, type RecoveryReport } from './recovery.js';
 
@@ -21,6 +21,8 @@ export interface Breakdown {
   costUsd: number;
   monthlyCostUsd: number;
   p95Ms: number;
+  /** A target with error episodes: how many, the time share in them, and the long-run error rate they imply. */
+  episodes?: EpisodeReport;
 }
 
 /** A tier's breakdown adds its quality: how often its first answer failed the eval check. */
@@ -39,6 +41,13 @@ export interface RunResult {
   /** Present under `--sample`: the simulated fraction and the sampling error it adds. */
   sampling?: { fraction: number; simulatedRequests: number; visibleFailureRateStdErr: number; visibleFailureRateCi95: number[] };
   simulatedMs: number;
+  /** The harness layers switched on, in the order a request meets them (`capacity`, `routing`, `breaker`, `timeout`, `retry`, `scope`, `cache`). */
+  layersOn: string[];
+  /**
+   * Present when the arrivals spanned less than 30 days: every monthly figure is the
+   * simulated span's, multiplied by `factor` (30 days / `simulatedSeconds`).
+   */
+  monthlyExtrapolation?: { simulatedSeconds: number; factor: number };
   metrics: {
     visibleFailureRate: number;
     latencyMs: LatencySummary;
@@ -109,6 +118,10 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     requests: count(m.requests),
     ...(run.sampleFraction < 1 ? { sampling: samplingError(run.sampleFraction, m.requests, (m.failures + m.rejected) / n) } : {}),
     simulatedMs: round(run.endMs, 3),
+    layersOn: run.layersOn,
+    ...(run.horizonMs > 0 && run.horizonMs < MONTH_MS
+      ? { monthlyExtrapolation: { simulatedSeconds: round(run.horizonMs / 1000, 3), factor: round(MONTH_MS / run.horizonMs, 4) } }
+      : {}),
     metrics: {
       visibleFailureRate: round((m.failures + m.rejected) / n),
       latencyMs: {
@@ -148,10 +161,10 @@ export function buildResult(name: string, run: RunOutput): RunResult {
       billedTokens: count(m.billedTokens),
       wastedTokenRate: round(m.billedTokens > 0 ? m.wastedTokens / m.billedTokens : 0),
     },
-    byModel: breakdowns(m.byModel, monthly, k),
+    byModel: withEpisodes(breakdowns(m.byModel, monthly, k), m.byModel, run.episodes, 0),
     byTenant: breakdowns(m.byTenant, monthly, k),
     byTier: tierBreakdowns(m.byTier.filter((t) => t.calls > 0), monthly, k),
-    byTool: breakdowns(m.byTool, monthly, k),
+    byTool: withEpisodes(breakdowns(m.byTool, monthly, k), m.byTool, run.episodes, m.byModel.length),
     loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, count(m.callsByCause[i]!)])) as RunResult['loadAttribution'],
     servers: run.servers,
     recovery: analyseRecovery(run.timeline, run.disturbances),
@@ -188,6 +201,23 @@ function samplingError(fraction: number, simulatedRequests: number, visibleFailu
   };
 }
 
+/** Adds each target's episode report to its breakdown (`groups[i]` is target `first + i`). */
+function withEpisodes(rows: Record<string, Breakdown>, groups: readonly GroupStats[], episodes: RunOutput['episodes'], first: number): Record<string, Breakdown> {
+  if (!episodes) return rows;
+  groups.forEach((group, i) => {
+    const e = episodes[first + i];
+    if (e) {
+      rows[group.name]!.episodes = {
+        count: e.count,
+        timeFraction: round(e.timeFraction),
+        expectedTimeFraction: round(e.expectedTimeFraction),
+        impliedErrorRate: round(e.impliedErrorRate),
+      };
+    }
+  });
+  return rows;
+}
+
 function tierBreakdowns(groups: readonly GroupStats[], monthly: number, k: number): Record<string, TierBreakdown> {
   const base = breakdowns(groups, monthly, k);
   const out: Record<string, TierBreakdown> = {};
@@ -212,9 +242,11 @@ function breakdowns(groups: readonly GroupStats[], monthly: number, k: number): 
   return out;
 }
 
-/** Rounds to `digits` significant decimals so JSON is stable and readable (8 by default). */
+/** Rounds to `digits` decimals so JSON is stable and readable (8 by default); a nonzero value too small for them keeps six significant digits. */
 export function round(value: number, digits = 8): number {
   if (!Number.isFinite(value)) return value;
   const f = Math.pow(10, digits);
-  return Math.round(value * f) / f;
+  const rounded = Math.round(value * f) / f;
+  // A tiny rate (1 failure in 10^9) must not read as none: keep its significant digits instead.
+  return rounded === 0 && value !== 0 ? Number(value.toPrecision(6)) : rounded;
 }

@@ -1,4 +1,5 @@
 import type { MetricsCollector } from './collector.js';
+import type { SessionMetrics } from './session-metrics.js';
 import type { Timeline } from './timeline.js';
 
 /** Why a model call was made, for load-multiplier attribution. */
@@ -30,6 +31,8 @@ export interface LayerStats {
 export interface RunOutput {
   metrics: MetricsCollector;
   layers: LayerStats;
+  /** The harness layers switched on, in the order a request meets them. */
+  layersOn: string[];
   requests: number;
   seed: number;
   /** Simulated span of arrivals, in ms (N / arrival rate). */
@@ -46,4 +49,20 @@ export interface RunOutput {
   disturbances: { startMs: number; endMs: number }[];
   /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
   servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
+  /** Agent sessions' counters; absent for a scenario without `workload.sessions`. */
+  sessions?: SessionMetrics;
+  /** Per target id (models, then tools): its error episodes over the run, or null without any. */
+  episodes?: (EpisodeReport | null)[];
+}
+
+/** A target's error episodes over one run, beside their closed forms. */
+export interface EpisodeReport {
+  /** Episodes that began during the run. */
+  count: number;
+  /** The share of the run's time spent in episodes. */
+  timeFraction: number;
+  /** The long-run share: lasting / (every + lasting). */
+  expectedTimeFraction: number;
+  /** The long-run error rate of a call at a random time: base (1 - f) + episode rate f. */
+  impliedErrorRate: number;
 }

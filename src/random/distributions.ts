@@ -65,12 +65,61 @@ export class Uniform implements Distribution {
   }
 }
 
+/**
+ * A measured distribution given by its quantile table (cumulative probability -> value),
+ * linearly interpolated between the points: what `harness-sim fit` writes when a lognormal
+ * fits the data poorly. The table must cover 0 and 1, so every draw stays inside the data.
+ */
+export class Empirical implements Distribution {
+  private readonly ps: Float64Array;
+  private readonly vs: Float64Array;
+  readonly mean: number;
+  constructor(quantiles: Readonly<Record<string, number>>) {
+    const points = Object.entries(quantiles)
+      .map(([p, v]) => [Number(p), v] as const)
+      .sort((a, b) => a[0] - b[0]);
+    const problem = empiricalTableProblem(points);
+    if (problem) throw new RangeError(`empirical ${problem}`);
+    this.ps = Float64Array.from(points, (p) => p[0]);
+    this.vs = Float64Array.from(points, (p) => p[1]);
+    let mean = 0;
+    for (let i = 1; i < this.ps.length; i++) mean += ((this.ps[i]! - this.ps[i - 1]!) * (this.vs[i]! + this.vs[i - 1]!)) / 2;
+    this.mean = mean;
+  }
+  quantile(u: number): number {
+    const ps = this.ps;
+    let lo = 0;
+    let hi = ps.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ps[mid]! <= u) lo = mid;
+      else hi = mid;
+    }
+    const span = ps[hi]! - ps[lo]!;
+    const t = span > 0 ? (u - ps[lo]!) / span : 0;
+    return this.vs[lo]! + t * (this.vs[hi]! - this.vs[lo]!);
+  }
+}
+
+/** Why a quantile table (sorted by probability) cannot be a distribution, or null when it can. */
+export function empiricalTableProblem(points: ReadonlyArray<readonly [number, number]>): string | null {
+  if (points.length < 2) return 'needs at least two quantiles (0 and 1)';
+  for (const [p] of points) if (!(p >= 0 && p <= 1)) return `quantile keys are probabilities in [0, 1], got ${p}`;
+  if (points[0]![0] !== 0 || points[points.length - 1]![0] !== 1) return 'needs the quantiles 0 (the minimum) and 1 (the maximum)';
+  for (let i = 1; i < points.length; i++) {
+    if (points[i]![0] === points[i - 1]![0]) return `repeats the quantile ${points[i]![0]}`;
+    if (points[i]![1] < points[i - 1]![1]) return `values must not decrease with the quantile (${points[i]![0]} is below ${points[i - 1]![0]})`;
+  }
+  return null;
+}
+
 /** The scenario's description of a distribution, after unit parsing. */
 export type DistributionSpec =
   | { dist: 'lognormal'; p50: number; p95: number }
   | { dist: 'constant'; value: number }
   | { dist: 'exponential'; mean: number }
-  | { dist: 'uniform'; min: number; max: number };
+  | { dist: 'uniform'; min: number; max: number }
+  | { dist: 'empirical'; quantiles: Record<string, number> };
 
 /** Builds the sampler for a parsed distribution spec. */
 export function makeDistribution(spec: DistributionSpec): Distribution {
@@ -83,5 +132,7 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
       return new Exponential(spec.mean);
     case 'uniform':
       return new Uniform(spec.min, spec.max);
+    case 'empirical':
+      return new Empirical(spec.quantiles);
   }
 }

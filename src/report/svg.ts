@@ -1,3 +1,4 @@
+import { escapeInvisible } from '../text/safe-text.js';
 /**
  * Small, dependency-free SVG chart builders for the HTML reports: line, grouped bar,
  * log-x histogram and step/area timeline charts, each returned as one `<svg>` string.
@@ -129,9 +130,12 @@ const DEFAULT_HEIGHT = 320;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
 const TICK_FONT_PX = 11;
 
-/** Escapes text for XML content and attribute values; control characters XML forbids become U+FFFD. */
+/**
+ * Escapes text for XML content and attribute values; control characters XML forbids become
+ * U+FFFD, and C1 controls and bidi overrides are written out (`\u202e`) so names cannot reorder the page.
+ */
 export function escapeXml(text: string): string {
-  return text
+  return escapeInvisible(text)
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

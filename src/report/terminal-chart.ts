@@ -3,6 +3,7 @@ import { axisFormat, lineName, timelineColumns } from './html.js';
 import { HEADLINE_METRICS } from '../metrics/headline.js';
 import { formatCompact, formatElapsed } from './svg.js';
 import type { SweepResult } from './sweep-types.js';
+import { safeLines, safeText } from '../text/safe-text.js';
 
 /**
  * Compact Unicode charts for the terminal (`--chart`): columns of block characters, eight
@@ -46,10 +47,10 @@ export function renderTerminalChart(spec: TerminalChartSpec): string {
   const bottom = format(0);
   const gutter = Math.max(top.length, bottom.length);
   const pad = ' '.repeat(gutter);
-  const lines = [spec.title];
+  const lines = [safeText(spec.title)];
   const columns = Math.max(0, ...spec.series.map((s) => s.values.length));
   for (const series of spec.series) {
-    if (spec.series.length > 1 || series.name !== '') lines.push(series.name);
+    if (spec.series.length > 1 || series.name !== '') lines.push(safeText(series.name));
     const eighths = series.values.map((v) => (!(v > 0) || max === 0 ? 0 : Math.max(1, Math.round((v / max) * height * 8))));
     for (let row = 0; row < height; row++) {
       const floor = (height - 1 - row) * 8;
@@ -66,12 +67,12 @@ export function renderTerminalChart(spec: TerminalChartSpec): string {
 
 function xAxisLabels(labels: TerminalChartSpec['xLabels'], columns: number, cell: number): string {
   if (Array.isArray(labels)) {
-    const list = labels as readonly string[];
+    const list = (labels as readonly string[]).map(safeText);
     if (list.every((l) => l.length < cell || (cell === 1 && l.length <= 1))) return list.map((l) => l.padEnd(cell)).join('');
     return firstLast(list[0] ?? '', list[list.length - 1] ?? '', columns * cell);
   }
   const { first, last } = labels as { first: string; last: string };
-  return firstLast(first, last, columns * cell);
+  return firstLast(safeText(first), safeText(last), columns * cell);
 }
 
 function firstLast(first: string, last: string, width: number): string {
@@ -130,5 +131,5 @@ export function runTerminalChart(result: RunResult, width = 72): string {
  * Markdown) that a pipe would read, where it goes to stderr instead.
  */
 export function writeChart(chart: string, stdoutCarriesData: boolean): void {
-  (stdoutCarriesData ? process.stderr : process.stdout).write(`${chart}\n`);
+  (stdoutCarriesData ? process.stderr : process.stdout).write(safeLines(`${chart}\n`));
 }

@@ -15,12 +15,22 @@ export const DEFAULTS = {
       output: { dist: 'lognormal', p50: 300, p95: 1500 },
     },
     difficulty: { trivial: 0.5, standard: 0.4, complex: 0.1 },
+    /** Agent sessions (`workload.sessions`); see `session-schema.ts`. */
+    sessions: {
+      turns: { dist: 'geometric', mean: 4 },
+      thinkTime: { dist: 'lognormal', p50: '30s', p95: '5m' },
+      callsPerTurn: { dist: 'geometric', mean: 8 },
+      toolsPerBatch: { dist: 'constant', value: 1 },
+      toolResultTokens: { default: { dist: 'lognormal', p50: 500, p95: 4000 } },
+      toolErrorTokens: { dist: 'constant', value: 100 },
+      onToolError: { retrySame: 0 },
+    },
   },
   model: {
     latency: { dist: 'lognormal', p50: '800ms', p95: '2500ms' },
     errors: {
       rate: 0,
-      mix: { '429': 0.6, '503': 0.3, timeout: 0.1, '400': 0 },
+      mix: { '429': 0.6, '503': 0.3, timeout: 0.1, '400': 0, '529': 0, '500': 0, quota: 0 },
       /** How long a call that times out takes before the client sees the timeout. */
       timeoutAfter: '30s',
       /** How long a 429 / 503 / 400 takes to come back. */
@@ -30,9 +40,11 @@ export const DEFAULTS = {
     },
     price: { input: 3, output: 15 },
   },
+  /** Error episodes: exponential lengths; a lognormal's sigma when `dist: lognormal` is asked for. */
+  episodes: { dist: 'exponential', sigma: 1 },
   tool: {
     latency: { dist: 'lognormal', p50: '150ms', p95: '600ms' },
-    errors: { rate: 0, mix: { '429': 0, '503': 0.7, timeout: 0.3, '400': 0 }, timeoutAfter: '10s', latency: { dist: 'constant', value: '20ms' }, retryAfter: '1s' },
+    errors: { rate: 0, mix: { '429': 0, '503': 0.7, timeout: 0.3, '400': 0, '529': 0, '500': 0, quota: 0 }, timeoutAfter: '10s', latency: { dist: 'constant', value: '20ms' }, retryAfter: '1s' },
     price: { input: 0, output: 0 },
   },
   layers: {
@@ -43,7 +55,8 @@ export const DEFAULTS = {
       multiplier: 4,
       maxDelay: '4s',
       jitter: 'full',
-      retryOn: ['429', '503', 'timeout'],
+      // The providers' SDKs retry 429, 529, 500, 503 and timeouts; never 400 or a quota 429.
+      retryOn: ['429', '529', '500', '503', 'timeout'],
       honorRetryAfter: true,
     },
     retryBudget: { ratio: 0.2, minRetriesPerSec: 1, window: '10s' },
@@ -55,13 +68,15 @@ export const DEFAULTS = {
       cooldown: '30s',
       halfOpenProbes: 1,
       scope: 'per-target',
-      countAsFailure: ['429', '503', 'timeout'],
+      countAsFailure: ['429', '529', '500', '503', 'timeout', 'quota'],
     },
     scope: { escalation: 'human-review' },
+    session: { onLoop: 'route-around' },
     routing: {
       classifierLatency: { dist: 'lognormal', p50: '200ms', p95: '600ms' },
       classifierTokens: { input: 400, output: 5 },
-      fallbackOn: ['429', '503', 'timeout', 'open'],
+      // Another model may well answer when this one is overloaded, erroring or out of quota.
+      fallbackOn: ['429', '529', '500', '503', 'timeout', 'quota', 'open'],
     },
   },
 } as const;

@@ -1,3 +1,5 @@
+import { safeText } from '../text/safe-text.js';
+
 /** One problem in a scenario, positioned in its file. */
 export interface ScenarioIssue {
   file: string;
@@ -22,8 +24,11 @@ export class ScenarioError extends Error {
 
 /** `file:line:col key: message`, the shape compilers use so editors can jump to it. */
 export function formatIssue(issue: ScenarioIssue): string {
-  const where = issue.line !== undefined ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
-  return issue.key ? `${where} ${issue.key}: ${issue.message}` : `${where}: ${issue.message}`;
+  // Each part is escaped on its own, so an issue is always one line and a name quoted in it
+  // cannot reach the terminal raw.
+  const file = safeText(issue.file);
+  const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
+  return issue.key ? `${where} ${safeText(issue.key)}: ${safeText(issue.message)}` : `${where}: ${safeText(issue.message)}`;
 }
 
 /**

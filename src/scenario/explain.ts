@@ -22,7 +22,27 @@ export function explainScenario(scenario: ParsedScenario & { name: string }, fil
   const { name, ...rest } = scenario;
   const human = humanize(scenarioSchema, { name, ...rest });
   const header = `# Every value a run of ${file} uses, defaults filled in (harness-sim explain).\n`;
-  return header + stringify(human, { lineWidth: 0 }) + layerOrder(scenario);
+  return header + stringify(human, { lineWidth: 0 }) + layerOrder(scenario) + episodeRates(scenario);
+}
+
+/**
+ * For each target with error episodes, the average error rate they imply: a call at a
+ * random time is in an episode with probability f = lasting / every, so the
+ * long-run rate is base x (1 - f) + episode rate x f. Nothing when no target has episodes.
+ */
+function episodeRates(scenario: ParsedScenario): string {
+  const targets = [...Object.entries(scenario.upstream.models), ...Object.entries(scenario.upstream.tools)];
+  const lines = targets.flatMap(([name, target]) => {
+    const e = target.errors.episodes;
+    if (!e) return [];
+    const f = e.lasting / e.every;
+    const average = target.errors.rate * (1 - f) + e.rate * f;
+    const pct = (x: number) => `${+(x * 100).toPrecision(4)}%`;
+    return [`  ${JSON.stringify(name)}: ${pct(target.errors.rate)} x (1 - ${pct(f)}) + ${pct(e.rate)} x ${pct(f)} = ${pct(average)} on average`];
+  });
+  if (lines.length === 0) return '';
+  const text = ['', 'Error episodes: f = lasting / every is the time in episodes; base x (1 - f) + episode rate x f the average error rate:', ...lines];
+  return text.map((line) => (line ? `# ${line}` : '#')).join('\n') + '\n';
 }
 
 /** Walks the schema beside the parsed value, writing numbers of a known unit back in human form. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { empiricalTableProblem } from '../random/distributions.js';
 import { parseCount, parseDurationMs, parseMoneyUsd, parseRate, parseTokenCount, UnitError } from '../text/units.js';
 
 /**
@@ -59,6 +60,8 @@ export function distribution(value: () => z.ZodType<number, unknown>) {
       z.strictObject({ dist: z.literal('constant'), value: value() }),
       z.strictObject({ dist: z.literal('exponential'), mean: value() }),
       z.strictObject({ dist: z.literal('uniform'), min: value(), max: value() }),
+      /** A measured quantile table: `{ 0: 90ms, 0.5: 800ms, 0.99: 6s, 1: 20s }`, interpolated linearly. */
+      z.strictObject({ dist: z.literal('empirical'), quantiles: z.record(z.string(), value()) }),
     ])
     .superRefine((d, ctx) => {
       if (d.dist === 'lognormal') {
@@ -68,6 +71,19 @@ export function distribution(value: () => z.ZodType<number, unknown>) {
         ctx.addIssue({ code: 'custom', path: ['mean'], message: `expected a mean above zero, got ${d.mean}` });
       } else if (d.dist === 'uniform' && !(d.max >= d.min)) {
         ctx.addIssue({ code: 'custom', path: ['max'], message: `expected max >= min (${d.min}), got ${d.max}` });
+      } else if (d.dist === 'empirical') {
+        const keys = Object.keys(d.quantiles);
+        const bad = keys.find((k) => !/^(0(\.\d+)?|1(\.0+)?)$/.test(k));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['quantiles', bad], message: `expected a cumulative probability between 0 and 1 as the key, got ${JSON.stringify(bad.slice(0, 20))}` });
+          return;
+        }
+        if (keys.length > 1000) {
+          ctx.addIssue({ code: 'custom', path: ['quantiles'], message: `expected at most 1000 quantiles, got ${keys.length}` });
+          return;
+        }
+        const problem = empiricalTableProblem(Object.entries(d.quantiles).map(([p, v]) => [Number(p), v] as const).sort((a, b) => a[0] - b[0]));
+        if (problem) ctx.addIssue({ code: 'custom', path: ['quantiles'], message: `the quantile table ${problem}` });
       }
     });
 }

@@ -13,19 +13,33 @@ import {
   tokenCount,
 } from './fields.js';
 import { sloSchema } from '../slo/expression.js';
+import { ERROR_KINDS, layersSchema } from './layers-schema.js';
+import { checkSessions, sessionsSchema } from './session-schema.js';
 
-const ERROR_KINDS = ['429', '503', 'timeout', '400'] as const;
-const STATUS_CODES = [429, 503, 400] as const;
-type ErrorKindName = (typeof ERROR_KINDS)[number];
+const E = DEFAULTS.episodes;
 /**
- * An error kind; a bare status code (`retryOn: [429, 503]`, as YAML reads an unquoted
- * number) is read as its name, since quoting "429" is easy to forget.
+ * Error episodes (`src/upstream/episodes.ts`): episodes begin on average once every `every`
+ * (start to start) and last `lasting` on average, in which calls fail with `rate` and `mix`.
  */
-const errorKind = z.union([z.enum(ERROR_KINDS), z.literal(STATUS_CODES).transform((code) => String(code) as ErrorKindName)]);
-const fallbackKind = z.union([
-  z.enum([...ERROR_KINDS, 'open']),
-  z.literal(STATUS_CODES).transform((code) => String(code) as ErrorKindName),
-]);
+const episodesSchema = z
+  .strictObject({
+    every: durationMs(),
+    lasting: durationMs(),
+    dist: z.enum(['exponential', 'lognormal']).prefault(E.dist),
+    /** The lognormal's log-space standard deviation (its mean stays `lasting`). */
+    sigma: z.number().finite().min(0.01).max(5).optional(),
+    rate: rate(),
+    /** The error mix inside an episode; the target's own mix when absent. */
+    mix: shares(ERROR_KINDS).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (!(e.every > e.lasting)) {
+      ctx.addIssue({ code: 'custom', path: ['every'], message: 'expected every (the mean time from one episode\'s start to the next) to be longer than lasting' });
+    }
+    if (e.sigma !== undefined && e.dist !== 'lognormal') {
+      ctx.addIssue({ code: 'custom', path: ['sigma'], message: `expected no sigma: it shapes lognormal episode lengths only (dist: lognormal; default sigma ${E.sigma})` });
+    }
+  });
 
 const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.errors) =>
   z
@@ -35,6 +49,7 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
       timeoutAfter: durationMs().prefault(d.timeoutAfter),
       latency: distribution(durationMs).prefault(d.latency),
       retryAfter: durationOrZeroMs().prefault(d.retryAfter),
+      episodes: episodesSchema.optional(),
     })
     .prefault({});
 
@@ -42,7 +57,7 @@ const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.err
 const serverCapacitySchema = z.strictObject({
   concurrency: boundedInt(1, 1_000_000),
   queue: boundedInt(0, 10_000_000).prefault(0),
-  overflow: z.enum(['429', '503']).prefault('429'),
+  overflow: z.enum(['429', '503', '529']).prefault('429'),
   rpm: z.number().finite().min(0).prefault(0),
   itpm: tokenCount().prefault(0),
   otpm: tokenCount().prefault(0),
@@ -87,6 +102,15 @@ const workloadSchema = z
           diurnal: z.strictObject({ peakToTrough: z.number().finite().min(1).max(1000), peakAt: durationOrZeroMs().prefault('14h') }).optional(),
           /** Windows during which the whole arrival rate is multiplied. */
           bursts: z.array(z.strictObject({ at: durationOrZeroMs(), for: durationMs(), multiplier: z.number().finite().min(0).max(10_000) })).prefault([]),
+          /**
+           * Replay the arrivals of a log (any format `fit` reads, plain JSONL or CSV), relative to
+           * the scenario file: its times, and its tenants and token counts where it has them.
+           */
+          trace: z.string().min(1).optional(),
+        }).superRefine((a, ctx) => {
+          if (a.trace !== undefined && (a.diurnal !== undefined || a.bursts.length > 0)) {
+            ctx.addIssue({ code: 'custom', path: ['trace'], message: 'a replayed trace brings its own arrival times: drop diurnal and bursts, or drop trace' });
+          }
         }),
       ])
       .prefault(DEFAULTS.workload.arrival),
@@ -102,7 +126,7 @@ const workloadSchema = z
       })
       .prefault({}),
     difficulty: shares(['trivial', 'standard', 'complex'] as const).prefault(DEFAULTS.workload.difficulty),
-    /** Probability that a request makes each tool call, in the order the calls happen. */
+    /** Probability that a request makes each tool call, in the order the calls happen (with sessions: each tool's share of batch calls). */
     tools: z.record(z.string(), rate()).prefault({}).refine((t) => Object.keys(t).length <= 30, { message: 'expected at most 30 tools' }),
     /** The prompt's prefix layers (system prompt, AGENTS.md, KB ...), sent before every request's own input. */
     prompt: z
@@ -110,115 +134,8 @@ const workloadSchema = z
         prefix: z.array(z.strictObject({ name: z.string().min(1), tokens: tokenCount(), stable: z.boolean().prefault(true) })).prefault([]),
       })
       .prefault({}),
-  })
-  .prefault({});
-
-const R = DEFAULTS.layers.retry;
-const retrySchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  maxAttempts: boundedInt(1, 100).prefault(R.maxAttempts),
-  baseDelay: durationOrZeroMs().prefault(R.baseDelay),
-  multiplier: z.number().finite().min(1).max(100).prefault(R.multiplier),
-  maxDelay: durationOrZeroMs().prefault(R.maxDelay),
-  jitter: z.enum(['none', 'full', 'equal', 'decorrelated']).prefault(R.jitter),
-  retryOn: z.array(errorKind).prefault([...R.retryOn]),
-  honorRetryAfter: z.boolean().prefault(R.honorRetryAfter),
-  budget: z
-    .strictObject({
-      ratio: rate().prefault(DEFAULTS.layers.retryBudget.ratio),
-      minRetriesPerSec: z.number().finite().min(0).prefault(DEFAULTS.layers.retryBudget.minRetriesPerSec),
-      window: durationMs().prefault(DEFAULTS.layers.retryBudget.window),
-    })
-    .optional(),
-});
-
-const B = DEFAULTS.layers.breaker;
-const breakerSchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  window: durationMs().prefault(B.window),
-  minimumCalls: boundedInt(1, 1_000_000).prefault(B.minimumCalls),
-  failureRateThreshold: rate()
-    .refine((r) => r > 0 && r < 1, { message: 'expected a rate above 0 and below 1' })
-    .prefault(B.failureRateThreshold),
-  cooldown: durationOrZeroMs().prefault(B.cooldown),
-  halfOpenProbes: boundedInt(1, 1000).prefault(B.halfOpenProbes),
-  scope: z.enum(['per-target', 'global']).prefault(B.scope),
-  countAsFailure: z.array(errorKind).prefault([...B.countAsFailure]),
-});
-
-const capacitySchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  perKey: z
-    .strictObject({
-      quotaRpm: z.number().finite().positive(),
-      shares: shares(),
-      unlisted: z.enum(['deny', 'share', 'allow']).prefault('deny'),
-    })
-    .optional(),
-  backpressure: z
-    .strictObject({
-      maxInFlight: boundedInt(1, 1_000_000),
-      maxDepth: boundedInt(0, 10_000_000),
-      maxWait: durationMs(),
-    })
-    .optional(),
-  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount().refine((n) => n > 0, { message: 'expected at least 1 token per minute (a budget of 0 admits nothing; turn the layer off instead)' }) }).optional(),
-});
-
-const scopeSchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  allow: z.array(z.string()),
-  escalation: z.string().min(1).prefault(DEFAULTS.layers.scope.escalation),
-});
-
-const routingSchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  classifier: z
-    .strictObject({
-      model: z.string(),
-      accuracy: rate(),
-      latency: distribution(durationMs).prefault(DEFAULTS.layers.routing.classifierLatency),
-      tokens: z
-        .strictObject({
-          input: tokenCount().prefault(DEFAULTS.layers.routing.classifierTokens.input),
-          output: tokenCount().prefault(DEFAULTS.layers.routing.classifierTokens.output),
-        })
-        .prefault({}),
-    })
-    .optional(),
-  tiers: z.strictObject({ trivial: z.string(), standard: z.string(), complex: z.string() }).optional(),
-  fallback: z.array(z.string()).prefault([]),
-  fallbackOn: z.array(fallbackKind).prefault([...DEFAULTS.layers.routing.fallbackOn]),
-  fallbackDownward: z.boolean().prefault(true),
-  qualityFallback: z.strictObject({ failRate: z.record(z.string(), rate()) }).optional(),
-});
-
-const cacheSchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  preset: z.enum(['anthropic', 'openai']).prefault('anthropic'),
-  breakpoint: z.string().optional(),
-  ttl: durationMs().optional(),
-  writeMultiplier: z.number().finite().min(1).max(10).optional(),
-  readMultiplier: rate().optional(),
-  minCacheableTokens: tokenCount().optional(),
-  /** Whose prompts share a cache entry: every request on a model, or each tenant apart. */
-  key: z.enum(['shared', 'per-tenant']).prefault('shared'),
-});
-
-const timeoutSchema = z.strictObject({
-  enabled: z.boolean().prefault(true),
-  after: durationMs(),
-});
-
-const layersSchema = z
-  .strictObject({
-    timeout: timeoutSchema.optional(),
-    retry: retrySchema.optional(),
-    breaker: breakerSchema.optional(),
-    capacity: capacitySchema.optional(),
-    scope: scopeSchema.optional(),
-    routing: routingSchema.optional(),
-    cache: cacheSchema.optional(),
+    /** Agent sessions instead of single requests: `requests` then counts sessions (see `session-schema.ts`). */
+    sessions: sessionsSchema.optional(),
   })
   .prefault({});
 
@@ -248,17 +165,13 @@ export const scenarioSchema = z.strictObject({
       if (upstream.defaultModel !== undefined && !models.includes(upstream.defaultModel)) {
         ctx.addIssue({ code: 'custom', path: ['defaultModel'], message: `expected one of the models (${models.join(', ')}), got "${upstream.defaultModel}"` });
       }
-      upstream.incidents.forEach((incident, i) => {
-        if (!models.includes(incident.target)) {
-          ctx.addIssue({ code: 'custom', path: ['incidents', i, 'target'], message: `expected one of the models (${models.join(', ')}), got "${incident.target}"` });
-        }
-      });
     }),
   layers: layersSchema,
   /** Service-level objectives: metric name to bound, e.g. `visibleFailureRate: "< 0.1%"`; a breach exits 1. */
   slo: sloSchema.optional(),
 }).superRefine((scenario, ctx) => {
   checkReferences(scenario, ctx);
+  checkSessions(scenario, ctx);
   checkConsistency(scenario, ctx);
 });
 
@@ -267,19 +180,13 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A parsed scenario: every default applied, every unit converted (ms, fractions, USD, tokens). */
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 export type TargetConfig = ParsedScenario['upstream']['models'][string];
-export type RetryConfig = z.output<typeof retrySchema>;
-export type BreakerConfig = z.output<typeof breakerSchema>;
-export type CapacityConfig = z.output<typeof capacitySchema>;
-export type RoutingConfig = z.output<typeof routingSchema>;
-export type CacheConfig = z.output<typeof cacheSchema>;
-export type ScopeConfig = z.output<typeof scopeSchema>;
-export type ErrorKind = z.output<typeof errorKind>;
+export type { BreakerConfig, CacheConfig, CapacityConfig, ErrorKind, LayersConfig, RetryConfig, RoutingConfig, ScopeConfig } from './layers-schema.js';
 
 /** Cross-references: every model, tool and tenant a layer names must exist. */
 function checkReferences(
   scenario: {
     workload: { tenants: Record<string, number>; tools: Record<string, number>; schedules: { tenant: string }[]; prompt: { prefix: { name: string }[] } };
-    upstream: { models: Record<string, unknown>; tools: Record<string, { price: { input: number; output: number } }> };
+    upstream: { models: Record<string, unknown>; tools: Record<string, { price: { input: number; output: number } }>; incidents: { target: string }[] };
     layers: {
       routing?: { classifier?: { model: string }; tiers?: Record<string, string>; fallback: string[]; qualityFallback?: { failRate: Record<string, number> } };
       scope?: { allow: string[] };
@@ -307,6 +214,13 @@ function checkReferences(
     }
   }
   const tools = Object.keys(scenario.workload.tools);
+  // An incident takes down a model or a tool (a tool the workload calls).
+  scenario.upstream.incidents.forEach((incident, i) => {
+    if (!models.includes(incident.target) && !tools.includes(incident.target)) {
+      const tooled = tools.length > 0 ? ` or workload.tools (${tools.join(', ')})` : '';
+      ctx.addIssue({ code: 'custom', path: ['upstream', 'incidents', i, 'target'], message: `expected one of the models (${models.join(', ')})${tooled}, got "${incident.target}"` });
+    }
+  });
   for (const tool of Object.keys(scenario.upstream.tools)) {
     if (!tools.includes(tool)) ctx.addIssue({ code: 'custom', path: ['upstream', 'tools', tool], message: `expected a tool the workload calls (workload.tools: ${tools.join(', ') || 'none'}); this one would never be called` });
   }
@@ -326,3 +240,6 @@ function checkReferences(
     ctx.addIssue({ code: 'custom', path: ['layers', 'cache', 'breakpoint'], message: `expected one of workload.prompt.prefix names (${layers.join(', ') || 'none defined'}), got "${breakpoint}"` });
   }
 }
+
+/** The error kinds an error `mix` may name (for tools that write scenarios, such as `fit`). */
+export const SCENARIO_ERROR_KINDS: readonly string[] = ERROR_KINDS;

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { formatMetricValue, headlineMetric, type HeadlineValues } from '../metrics/headline.js';
 import { satisfies, type SloCheck } from './expression.js';
+import { safeText } from '../text/safe-text.js';
 
 /**
  * SLO gates: checks applied to the headline figures of each reported point (a run, or a
@@ -45,7 +46,7 @@ export function formatGateValue(result: GateResult): string {
 
 /** One line about a breach: which point, which metric, the value against the limit. */
 export function breachMessage(result: GateResult): string {
-  return `${result.point}: ${result.check.metric} = ${formatGateValue(result)}, limit ${result.check.bound}`;
+  return `${safeText(result.point)}: ${result.check.metric} = ${formatGateValue(result)}, limit ${safeText(result.check.bound)}`;
 }
 
 /** Environment the CI outputs read; a parameter so tests need not touch `process.env`. */
@@ -62,12 +63,27 @@ export interface GateEnvironment {
  */
 export function reportGates(results: readonly GateResult[], env: GateEnvironment = process.env): boolean {
   const breaches = results.filter((r) => !r.passed);
+  // Breach messages are escaped (`breachMessage` runs names through `safeText`), so these
+  // lines are written raw: the annotation must reach the runner as a command.
   for (const breach of breaches) process.stderr.write(`SLO breach: ${breachMessage(breach)}\n`);
   if (env.GITHUB_ACTIONS === 'true') {
     for (const breach of breaches) process.stderr.write(`::error title=SLO breach::${escapeWorkflowData(breachMessage(breach))}\n`);
-    if (env.GITHUB_STEP_SUMMARY && results.length > 0) appendFileSync(env.GITHUB_STEP_SUMMARY, gateSummaryMarkdown(results));
+    if (env.GITHUB_STEP_SUMMARY && results.length > 0) appendStepSummary(env.GITHUB_STEP_SUMMARY, gateSummaryMarkdown(results));
   }
   return breaches.length > 0;
+}
+
+/**
+ * Appends to the step summary file. A summary that cannot be written (a read-only or
+ * missing path) is worth a warning, not the run: the verdict's exit code must survive it.
+ */
+function appendStepSummary(path: string, markdown: string): void {
+  try {
+    appendFileSync(path, markdown);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    process.stderr.write(`harness-sim: warning: cannot write the step summary to ${safeText(path)} (${safeText(reason)}); the SLO verdict stands\n`);
+  }
 }
 
 /** A Markdown table of every check, for the GitHub step summary. */
@@ -79,7 +95,7 @@ export function gateSummaryMarkdown(results: readonly GateResult[]): string {
     '| point | metric | value | limit | result |',
     '|---|---|---:|---|---|',
     ...results.map((r) =>
-      `| ${[r.point, r.check.metric, formatGateValue(r), r.check.bound, r.passed ? 'pass' : '**breach**'].map(markdownCell).join(' | ')} |`,
+      `| ${[safeText(r.point), r.check.metric, formatGateValue(r), r.check.bound, r.passed ? 'pass' : '**breach**'].map(markdownCell).join(' | ')} |`,
     ),
   ];
   return `${lines.join('\n')}\n\n`;

@@ -1,3 +1,4 @@
+import { escapeInvisible, safeText } from '../text/safe-text.js';
 import { breachMessage, checkName, formatGateValue, type GateResult } from './gate.js';
 
 /**
@@ -15,9 +16,9 @@ export function renderJUnit(results: readonly GateResult[], points: readonly str
   for (const point of points) {
     const own = results.filter((r) => r.point === point);
     const ownFailures = own.filter((r) => !r.passed).length;
-    lines.push(`  <testsuite name="${xml(point)}" tests="${own.length}" failures="${ownFailures}" errors="0" skipped="0">`);
+    lines.push(`  <testsuite name="${xml(safeText(point))}" tests="${own.length}" failures="${ownFailures}" errors="0" skipped="0">`);
     for (const result of own) {
-      const open = `    <testcase classname="${xml(point)}" name="${xml(checkName(result.check))}"`;
+      const open = `    <testcase classname="${xml(safeText(point))}" name="${xml(checkName(result.check))}"`;
       if (result.passed) {
         lines.push(`${open}>`, `      <system-out>${xml(`${result.check.metric} = ${formatGateValue(result)}`)}</system-out>`, '    </testcase>');
       } else {
@@ -36,7 +37,7 @@ export function renderJUnit(results: readonly GateResult[], points: readonly str
  * carry at all (most C0 controls, lone surrogates) with U+FFFD so the file always parses.
  */
 export function xml(text: string): string {
-  return text
+  return escapeInvisible(text)
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

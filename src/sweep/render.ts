@@ -4,6 +4,7 @@ import { integer } from '../text/format.js';
 import { formatMetricValue, HEADLINE_METRICS, headlineMetric, type HeadlineMetric } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { formatDurationMs, formatMoneyUsd, formatRate } from '../text/units.js';
+import { safeText } from '../text/safe-text.js';
 import type { SloCheck, SloOperator } from '../slo/expression.js';
 import type { GatePoint } from '../slo/gate.js';
 
@@ -37,7 +38,7 @@ export function sweepTitle(result: SweepResult): string {
   const cells = result.totalPoints / Math.max(1, result.variants.length);
   const grid = result.variants.length > 1 ? `${cells} x ${result.variants.length} variants` : `${cells}`;
   const shard = result.shard ? `  shard ${result.shard}: ${result.points.length} of` : '';
-  return `sweep ${result.scenario}  ${seeds}  ${integer(result.requests)} requests${shard}  ${result.totalPoints} points (${grid})`;
+  return `sweep ${safeText(result.scenario)}  ${seeds}  ${integer(result.requests)} requests${shard}  ${result.totalPoints} points (${grid})`;
 }
 
 /** Whether the variant column says anything: not for a sweep of the scenario as written. */
@@ -54,11 +55,11 @@ function metricCell(metric: HeadlineMetric, point: SweepPoint): string {
 
 function rows(result: SweepResult): { head: string[]; body: string[][] } {
   const variant = showVariant(result);
-  const head = ['#', ...result.params, ...(variant ? ['variant'] : []), ...HEADLINE_METRICS.map((m) => m.label)];
+  const head = ['#', ...result.params.map(safeText), ...(variant ? ['variant'] : []), ...HEADLINE_METRICS.map((m) => m.label)];
   const body = result.points.map((point) => [
     String(point.index),
-    ...result.params.map((key) => String(point.params[key])),
-    ...(variant ? [point.variant] : []),
+    ...result.params.map((key) => safeText(String(point.params[key]))),
+    ...(variant ? [safeText(point.variant)] : []),
     ...HEADLINE_METRICS.map((metric) => metricCell(metric, point)),
   ]);
   return { head, body };
@@ -80,7 +81,7 @@ export function renderSweepTable(result: SweepResult, color: boolean): string {
 
 /** The result as a Markdown table, for READMEs, PR comments and step summaries. */
 export function renderSweepMarkdown(result: SweepResult): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  const escape = (text: string) => safeText(text).replace(/\|/g, '\\|');
   const { head, body } = rows(result);
   const align = head.map((_, i) => (i === 0 || i > result.params.length + (showVariant(result) ? 1 : 0) ? '---:' : '---'));
   return [
@@ -99,15 +100,27 @@ export function renderSweepMarkdown(result: SweepResult): string {
 export function renderSweepCsv(result: SweepResult): string {
   const replicated = result.replications > 1;
   const head = ['index', ...result.params, 'variant', ...HEADLINE_METRICS.flatMap((m) => (replicated ? [m.key, `${m.key}_low`, `${m.key}_high`] : [m.key]))];
-  const lines = [head.map(csvField).join(',')];
+  const lines = [head.map(csvCell).join(',')];
   for (const point of result.points) {
     const metrics = HEADLINE_METRICS.flatMap((m) => {
       const interval = point.intervals?.[m.key];
       return replicated ? [point.metrics[m.key], interval?.low ?? point.metrics[m.key], interval?.high ?? point.metrics[m.key]] : [point.metrics[m.key]];
     });
-    lines.push([point.index, ...result.params.map((key) => point.params[key]!), point.variant, ...metrics].map((v) => csvField(String(v))).join(','));
+    lines.push([point.index, ...result.params.map((key) => point.params[key]!), point.variant, ...metrics].map(csvCell).join(','));
   }
   return lines.join('\n');
+}
+
+/**
+ * One CSV cell. A number is written as itself (a negative stays a number). Text is escaped
+ * like any printed name, and text a spreadsheet would run as a formula (starting with `=`,
+ * `+`, `-`, `@`, a tab or a CR: OWASP's CSV-injection list) gets a leading `'`, which
+ * spreadsheets show as text. Then the cell is quoted when it holds a comma or quote (RFC 4180).
+ */
+export function csvCell(value: number | string): string {
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${safeText(value)}` : safeText(value);
+  return csvField(text);
 }
 
 /** Quotes a CSV field when it holds a comma, quote or line break (RFC 4180). */

@@ -3,6 +3,7 @@ import type { RandomSource } from '../layers/types.js';
 import type { RandomStreams } from '../random/random.js';
 import { cumulative, pick } from '../random/categorical.js';
 import type { ParsedScenario } from '../scenario/schema.js';
+import { TraceArrivals, type TraceArrival } from './trace-arrivals.js';
 
 /** The attributes of one user request, drawn at its arrival. */
 export interface RequestDraw {
@@ -39,6 +40,11 @@ export class Workload {
   private readonly schedules: readonly (Window & { tenant: number })[];
   private readonly maxRatePerMs: number;
   private readonly tenantWeights: Float64Array;
+  /** A replayed log's arrivals, when `workload.arrival.trace` is set. */
+  private readonly trace: TraceArrivals | null;
+  /** Replayed arrivals scheduled but not yet drawn (at most two: the current and the next). */
+  private readonly traceQueue: TraceArrival[] = [];
+  private readonly durationMs: number;
 
   constructor(scenario: ParsedScenario, streams: RandomStreams) {
     const { workload } = scenario;
@@ -70,7 +76,9 @@ export class Workload {
       endMs: s.at + s.for,
       multiplier: s.multiplier,
     }));
-    this.shaped = this.diurnalAmplitude > 0 || this.bursts.length > 0 || this.schedules.length > 0;
+    this.trace = shape?.trace !== undefined ? new TraceArrivals(shape.trace) : null;
+    this.durationMs = scenario.duration;
+    this.shaped = this.diurnalAmplitude > 0 || this.bursts.length > 0 || this.schedules.length > 0 || this.trace !== null;
     // An upper bound of the rate for thinning: every peak at once.
     const burstPeak = Math.max(1, ...this.bursts.map((b) => b.multiplier));
     let tenantPeak = 0;
@@ -84,11 +92,30 @@ export class Workload {
   /** Time of the next arrival after `nowMs` (Lewis-Shedler thinning when the rate is shaped). */
   nextArrivalMs(nowMs: number): number {
     if (!this.shaped) return nowMs + this.nextGapMs();
+    if (this.trace !== null) return this.nextTraceArrivalMs();
     let t = nowMs;
     for (;;) {
       t += -Math.log(1 - this.arrivalRandom()) / this.maxRatePerMs;
       if (this.thinningRandom() * this.maxRatePerMs < this.rateAt(t)) return t;
     }
+  }
+
+  /** The next replayed arrival's time, or Infinity when the trace (or the scenario's duration) is over. */
+  private nextTraceArrivalMs(): number {
+    const next = this.trace!.next();
+    if (next === null || next.atMs >= this.durationMs) return Number.POSITIVE_INFINITY;
+    this.traceQueue.push(next);
+    return next.atMs;
+  }
+
+  /** Releases the replayed trace's file, if any. */
+  close(): void {
+    this.trace?.close();
+  }
+
+  /** Records the trace had that were not usable, and arrivals replayed late (out of order beyond the buffer). */
+  traceProblems(): { file: string; bad: number; late: number } | null {
+    return this.trace === null ? null : { file: this.trace.file, bad: this.trace.bad, late: this.trace.late };
   }
 
   /** The arrival rate at `timeMs`, in requests per ms. */
@@ -132,6 +159,25 @@ export class Workload {
     out.difficulty = pick(this.difficultyCumulative, this.difficultyRandom());
     out.inputTokens = Math.max(1, Math.round(this.inputTokens.quantile(this.tokenRandom())));
     out.outputTokens = Math.max(1, Math.round(this.outputTokens.quantile(this.tokenRandom())));
+    if (this.trace !== null) this.applyTrace(out);
+  }
+
+  /** What the log says about the arrival being drawn replaces the drawn values (same draws consumed either way). */
+  private applyTrace(out: RequestDraw): void {
+    const arrival = this.traceQueue.shift();
+    if (!arrival) return;
+    if (arrival.tenant !== undefined) {
+      const tenant = this.tenantNames.indexOf(arrival.tenant);
+      if (tenant >= 0) out.tenant = tenant;
+    }
+    if (arrival.inputTokens !== undefined) out.inputTokens = arrival.inputTokens;
+    if (arrival.outputTokens !== undefined) out.outputTokens = arrival.outputTokens;
+  }
+
+  /** Fills the tenant and difficulty of an agent session arriving at `nowMs` (its tokens come from its plan). */
+  drawSession(out: RequestDraw, nowMs = 0): void {
+    out.tenant = this.schedules.length > 0 ? this.pickScheduledTenant(nowMs) : pick(this.tenantCumulative, this.tenantRandom());
+    out.difficulty = pick(this.difficultyCumulative, this.difficultyRandom());
   }
 
   /** A tenant drawn in proportion to share x its schedule multiplier at `nowMs`. */

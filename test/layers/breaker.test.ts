@@ -36,6 +36,8 @@ describe('CircuitBreaker', () => {
       failureRateThreshold: 0.25,
       cooldownMs: 30_000,
       halfOpenProbes: 1,
+      slowCallMs: Infinity,
+      slowCallRateThreshold: 1,
     });
   });
 
@@ -307,5 +309,64 @@ describe('CircuitBreaker', () => {
   ])('throws a RangeError for %o', (options, message) => {
     expect(() => new CircuitBreaker(fakeClock(), options)).toThrow(RangeError);
     expect(() => new CircuitBreaker(fakeClock(), options)).toThrow(message);
+  });
+
+  describe('slow-call rule (resilience4j slowCallRateThreshold)', () => {
+    const slowOptions = { minimumCalls: 10, slowCallMs: 10_000, slowCallRateThreshold: 0.5 };
+
+    it('opens when more than the threshold of the window took longer than slowCallMs, though every call succeeded', () => {
+      const clock = fakeClock();
+      const breaker = new CircuitBreaker(clock, slowOptions);
+      // 5 of 10 slow is exactly 50%: not above the threshold.
+      for (let i = 0; i < 10; i++) breaker.onResult(breaker.tryAcquire(), true, i < 5 ? 12_000 : 800);
+      expect(breaker.state).toBe('closed');
+      breaker.onResult(breaker.tryAcquire(), true, 10_001);
+      expect(breaker.state).toBe('open');
+      expect(breaker.trips).toBe(1);
+    });
+
+    it('never counts a call as slow when the rule is off, however long it took', () => {
+      const breaker = new CircuitBreaker(fakeClock(), { minimumCalls: 10 });
+      for (let i = 0; i < 50; i++) breaker.onResult(breaker.tryAcquire(), true, 1e9);
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('takes a call of exactly slowCallMs as not slow', () => {
+      const breaker = new CircuitBreaker(fakeClock(), slowOptions);
+      for (let i = 0; i < 20; i++) breaker.onResult(breaker.tryAcquire(), true, 10_000);
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('re-opens on a slow probe, and closes on a fast one', () => {
+      const clock = fakeClock();
+      const breaker = new CircuitBreaker(clock, { ...slowOptions, cooldownMs: 1000 });
+      for (let i = 0; i < 10; i++) breaker.onResult(breaker.tryAcquire(), true, 20_000);
+      expect(breaker.state).toBe('open');
+      clock.t = 1000;
+      const probe = breaker.tryAcquire();
+      expect(probe).toBe(Permit.Probe);
+      breaker.onResult(probe, true, 20_000);
+      expect(breaker.state).toBe('open');
+      expect(breaker.reopens).toBe(1);
+      clock.t = 2000;
+      const second = breaker.tryAcquire();
+      breaker.onResult(second, true, 500);
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('forgets slow calls that leave the window', () => {
+      const clock = fakeClock();
+      const breaker = new CircuitBreaker(clock, { ...slowOptions, windowMs: 60_000 });
+      for (let i = 0; i < 9; i++) breaker.onResult(breaker.tryAcquire(), true, 20_000);
+      clock.t = 61_000;
+      // The 9 slow calls are gone: 10 fast calls make a window with no slow call.
+      for (let i = 0; i < 10; i++) breaker.onResult(breaker.tryAcquire(), true, 100);
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('refuses a slow-call threshold outside (0, 1] and a non-positive duration', () => {
+      expect(() => new CircuitBreaker(fakeClock(), { slowCallRateThreshold: 0 })).toThrow(/slowCallRateThreshold/);
+      expect(() => new CircuitBreaker(fakeClock(), { slowCallMs: 0 })).toThrow(/slowCallMs/);
+    });
   });
 });

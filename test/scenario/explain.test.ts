@@ -28,7 +28,7 @@ describe('explainScenario', () => {
     expect(shown.layers.breaker.failureRateThreshold).toBe('25%');
     // Defaults the file never wrote: the error latency and the breaker's counted outcomes.
     expect(shown.upstream.models.sonnet.errors.latency).toEqual({ dist: 'constant', value: '50ms' });
-    expect(shown.layers.breaker.countAsFailure).toEqual(['429', '503', 'timeout']);
+    expect(shown.layers.breaker.countAsFailure).toEqual(['429', '529', '500', '503', 'timeout', 'quota']);
     expect(shown.layers.capacity.perKey.unlisted).toBe('deny');
   });
 
@@ -58,5 +58,32 @@ describe('explainScenario', () => {
     const marks = explainScenario(scenario, 'seed-lab').split('\n').filter((l) => /^# \[.\]/.test(l));
     expect(marks).toHaveLength(12);
     expect(marks.filter((l) => l.startsWith('# [ ]'))).toEqual([]);
+  });
+
+  it('shows the average error rate each target\'s episodes imply, and loads back with its episodes', () => {
+    const text = `
+name: episodes
+upstream:
+  models:
+    sonnet:
+      errors: { rate: 1%, episodes: { every: 5m, lasting: 1m, rate: 91%, dist: lognormal, sigma: 0.5, mix: { "529": 1 } } }
+    haiku: {}
+  tools:
+    search: { errors: { rate: 0, episodes: { every: 10m, lasting: 1m, rate: 50% } } }
+workload: { tools: { search: 0.5 } }
+`;
+    const scenario = parseScenarioText(text, 'episodes.yaml');
+    const explained = explainScenario(scenario, 'episodes.yaml');
+    // f = 1 / 5 = 20%: 1% x 80% + 91% x 20% = 19%; the tool: f = 10%, 50% x 10% = 5%.
+    expect(explained).toContain('#   "sonnet": 1% x (1 - 20%) + 91% x 20% = 19% on average');
+    expect(explained).toContain('#   "search": 0% x (1 - 10%) + 50% x 10% = 5% on average');
+    expect(explained).not.toContain('"haiku"');
+    expect(parse(explained).upstream.models.sonnet.errors.episodes).toEqual({ every: '5m', lasting: '1m', dist: 'lognormal', sigma: 0.5, rate: '91%', mix: { '529': '100%' } });
+    expect(parseScenarioText(explained, 'episodes.yaml')).toEqual(scenario);
+  });
+
+  it('says nothing about episodes when no target has them', () => {
+    const { scenario } = loadScenarioFile('scenarios/retry-basics.yaml');
+    expect(explainScenario(scenario, 'retry-basics.yaml')).not.toContain('episodes');
   });
 });

@@ -131,7 +131,7 @@ describe('hostile scenario input', () => {
   it('names the accepted error kinds when an unknown status code is given', () => {
     const issues = issuesOf(BASE.replace('baseDelay: 250ms', 'baseDelay: 250ms\n    retryOn: [502]'));
     expect(issues.map((i) => `${i.key}: ${i.message}`)).toEqual([
-      'layers.retry.retryOn[0]: expected one of "400", "429", "503", "timeout", got 502',
+      'layers.retry.retryOn[0]: expected one of "400", "429", "500", "503", "529", "timeout", "quota", got 502',
     ]);
   });
 });

@@ -17,8 +17,8 @@ const MODELS = 'upstream:\n  models:\n    sonnet: {}\n';
 describe('scenario error messages', () => {
   it.each([
     ['a misspelt enum value, with a suggestion', `${MODELS}layers:\n  retry: { jitter: fulll }\n`, 'm.yaml:5:20 layers.retry.jitter: expected one of "none", "full", "equal", "decorrelated", got "fulll"; did you mean "full"?'],
-    ['an unknown distribution kind', `${MODELS}    opus: { latency: { dist: normal, p50: 1s } }\n`, 'm.yaml:4:30 upstream.models.opus.latency.dist: expected one of "lognormal", "constant", "exponential", "uniform", got "normal"'],
-    ['a distribution without a kind', `${MODELS}    opus: { latency: { p50: 1s } }\n`, 'm.yaml:4:22 upstream.models.opus.latency.dist: expected one of "lognormal", "constant", "exponential", "uniform", got nothing (the key is required)'],
+    ['an unknown distribution kind', `${MODELS}    opus: { latency: { dist: normal, p50: 1s } }\n`, 'm.yaml:4:30 upstream.models.opus.latency.dist: expected one of "lognormal", "constant", "exponential", "uniform", "empirical", got "normal"'],
+    ['a distribution without a kind', `${MODELS}    opus: { latency: { p50: 1s } }\n`, 'm.yaml:4:22 upstream.models.opus.latency.dist: expected one of "lognormal", "constant", "exponential", "uniform", "empirical", got nothing (the key is required)'],
     ['a list where a mapping belongs', `${MODELS}layers:\n  retry: [1, 2]\n`, 'm.yaml:5:10 layers.retry: expected a mapping, got a list [1,2]'],
     ['text where true or false belongs', `${MODELS}layers:\n  retry: { enabled: yes }\n`, 'm.yaml:5:21 layers.retry.enabled: expected true or false, got "yes"'],
     ['a missing required key', `${MODELS}layers:\n  scope: { escalation: human }\n`, 'm.yaml:5:10 layers.scope.allow: expected a list, got nothing (the key is required)'],

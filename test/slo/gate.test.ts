@@ -69,6 +69,16 @@ describe('reportGates', () => {
     expect(written).toContain('| seed-lab +retry | monthlyCost | $39,000 | < $40,000 | pass |');
   });
 
+  it('warns on stderr and still reports the breach when the step summary cannot be written', () => {
+    // A directory and a path under a missing folder: neither can be appended to.
+    for (const summary of [dir, join(dir, 'missing', 'summary.md')]) {
+      stderr = [];
+      expect(reportGates(results, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary })).toBe(true);
+      expect(stderr[0]).toMatch(/^SLO breach: /);
+      expect(stderr[2]).toMatch(/^harness-sim: warning: cannot write the step summary to .* \((EISDIR|ENOENT)\); the SLO verdict stands\n$/);
+    }
+  });
+
   it('writes no annotations outside GitHub Actions', () => {
     const summary = join(dir, 'summary.md');
     reportGates(results, { GITHUB_STEP_SUMMARY: summary });

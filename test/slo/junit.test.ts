@@ -101,7 +101,7 @@ describe('renderJUnit', () => {
   });
 
   it('escapes markup in labels and replaces characters XML cannot carry', () => {
-    expect(root.children[1]!.attributes.name).toBe('a&amp;b &lt;&quot;quoted&quot;&gt; \uFFFD');
+    expect(root.children[1]!.attributes.name).toBe('a&amp;b &lt;&quot;quoted&quot;&gt; \\u0001');
     expect(document).not.toContain('\u0001');
   });
 

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ScenarioError } from '../../scenario/errors.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { safeText } from '../../text/safe-text.js';
 import { ExitCode } from '../errors.js';
+import { printErr, printOut } from '../print.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 
 /**
@@ -21,14 +23,14 @@ export function registerValidate(program: Command): void {
       for (const file of files) {
         try {
           loadScenarioFile(file, { overrides: flags.set });
-          process.stdout.write(`ok ${file}\n`);
+          printOut(`ok ${safeText(file)}\n`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
           invalid++;
           for (const line of error.message.split('\n')) {
             if (printed.has(line)) continue;
             printed.add(line);
-            process.stderr.write(`${line}\n`);
+            printErr(`${line}\n`);
           }
         }
       }
