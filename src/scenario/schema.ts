@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkConsistency } from './consistency.js';
 import { DEFAULTS } from './defaults.js';
 import {
   boundedInt,
@@ -171,6 +172,7 @@ export const scenarioSchema = z.strictObject({
 }).superRefine((scenario, ctx) => {
   checkReferences(scenario, ctx);
   checkSessions(scenario, ctx);
+  checkConsistency(scenario, ctx);
 });
 
 /** A scenario as written in the file (before defaults and unit parsing). */
