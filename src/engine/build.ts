@@ -60,6 +60,10 @@ export interface WorldDraws {
   readonly routingVerdicts: KeyedUniform;
   /** The classifier call's latency (request, 0, 0). */
   readonly classifierLatency: KeyedUniform;
+  /** Which client each request goes to under `clientSpread: random`; null when they go in turn. */
+  readonly clients: UniformSource | null;
+  /** The jitter of each SDK retry delay (`layers.retry.sdk`). */
+  readonly sdkRetryJitter: UniformSource;
 }
 
 /** The target configuration of every target id: models, then tools (a tool without an entry gets the defaults). */
@@ -123,6 +127,8 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
       retryJitter: streams.stream('retry-jitter'),
       routingVerdicts: streams.keyed('routing-verdicts'),
       classifierLatency: streams.keyed('classifier-latency'),
+      clients: scenario.workload.clients > 1 && scenario.workload.clientSpread === 'random' ? streams.stream('clients') : null,
+      sdkRetryJitter: streams.stream('sdk-retry-jitter'),
     },
   };
 }

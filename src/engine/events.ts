@@ -21,5 +21,11 @@ export const EventKind = {
   ServiceDone: 5,
   /** The client's timeout for a call at a finite-capacity server fired (`server-calls.ts`). */
   ClientTimeout: 6,
+  /** The SDK's own retry delay ended: the attempt's next call goes out (`request-flow.ts`). */
+  SdkRetryDue: 7,
+  /** A model call has not answered after the hedge delay: send a hedge (`hedging.ts`). */
+  HedgeDue: 8,
+  /** A hedge, or a call abandoned to a hedge, answered (`hedging.ts`; carries flight id and generation). */
+  HedgeDone: 9,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];

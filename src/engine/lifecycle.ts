@@ -68,13 +68,15 @@ export class RequestLifecycle {
     req.inputTokens = this.draw.inputTokens;
     req.outputTokens = this.draw.outputTokens;
     req.toolMask = this.drawTools();
+    req.client = this.clientOf(index);
 
-    if (h.perKey !== null && !h.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
-    if (h.tokenBudget !== null && !h.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
+    const c = h.clients[req.client]!;
+    if (c.perKey !== null && !c.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
+    if (c.tokenBudget !== null && !c.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
       return this.end(req, RequestOutcome.Rejected);
     }
-    if (h.backpressure !== null) {
-      const admission = h.backpressure.tryEnter(req.slot);
+    if (c.backpressure !== null) {
+      const admission = c.backpressure.tryEnter(req.slot);
       if (admission === Admission.Rejected) return this.end(req, RequestOutcome.Rejected);
       if (admission === Admission.Queued) {
         enterPhase(req, Phase.Queued);
@@ -84,6 +86,14 @@ export class RequestLifecycle {
       req.holdsSlot = true;
     }
     this.admit(req);
+  }
+
+  /** The client (harness instance) request `index` goes to: in turn, or drawn from the `clients` stream. */
+  private clientOf(index: number): number {
+    const n = this.world.harness.clients.length;
+    if (n === 1) return 0;
+    const draw = this.world.draws.clients;
+    return draw === null ? index % n : Math.min(n - 1, Math.floor(draw() * n));
   }
 
   /** One draw per configured tool: bit i set = the request calls tool i. */
@@ -100,7 +110,7 @@ export class RequestLifecycle {
     const req = this.requests.current(slot, generation);
     if (req === null) return;
     expectEvent(req, EventKind.QueueDeadline);
-    if (!this.world.harness.backpressure!.cancel(req.slot)) throw new Error(`internal: request ${req.request} is queued but not waiting at backpressure`);
+    if (!this.world.harness.clients[req.client]!.backpressure!.cancel(req.slot)) throw new Error(`internal: request ${req.request} is queued but not waiting at backpressure`);
     this.end(req, RequestOutcome.Rejected);
   }
 
@@ -111,9 +121,11 @@ export class RequestLifecycle {
     if (outcome === RequestOutcome.Success) req.usefulTokens += req.pendingUsefulTokens;
     this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
     const holdsSlot = req.holdsSlot;
+    const client = req.client;
     this.requests.release(req);
     if (!holdsSlot) return;
-    const next = this.world.harness.backpressure!.release();
+    // A client's backpressure hands the slot to its own oldest waiter, who is of the same client.
+    const next = this.world.harness.clients[client]!.backpressure!.release();
     if (next < 0) return;
     // The waiter's deadline goes stale with its generation. It starts through an event, so a
     // chain of fast failures cannot recurse without bound; on the normal lane, after every
