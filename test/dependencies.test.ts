@@ -19,6 +19,7 @@ const LAYER_ORDER = [
   'workload', // arrivals and per-request draws
   'fit', // fitting a scenario from telemetry
   'engine', // kernel and model handlers
+  'runtime', // the layers in real time: createHarness, loadHarnessConfig (the package's main entry)
   'report', // tables, comparisons, charts
   'validation', // closed-form laws and golden helpers
   'sweep', // grids, worker pool

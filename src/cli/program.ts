@@ -9,6 +9,8 @@ import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
+import { beginOutputs, commitOutputs } from './output.js';
+import { checkOutputPathsHook } from './output-paths.js';
 import { rootCommand } from './root-help.js';
 
 /** Builds the root command; each subcommand registers itself from its own file. */
@@ -25,5 +27,11 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerFit(program);
   for (const command of program.commands) command.exitOverride();
+  // Every command's output paths are checked before its action runs, and its files are put
+  // in place together when it ends (src/cli/output-paths.ts, src/cli/output.ts); main
+  // abandons them if the command fails.
+  program.hook('preAction', checkOutputPathsHook);
+  program.hook('preAction', beginOutputs);
+  program.hook('postAction', commitOutputs);
   return program;
 }

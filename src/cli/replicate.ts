@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { simulate } from '../engine/simulator.js';
 import { buildResult, type RunResult } from '../metrics/results.js';
 import { headlineSeries, means, roundInterval, summarise } from '../report/confidence.js';
-import { integer } from '../text/format.js';
+import { integer, ms } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
 import { formatMetricValue, HEADLINE_METRICS } from '../metrics/headline.js';
 import { useColor } from '../report/table.js';
@@ -54,7 +54,17 @@ export function replicatedJson(name: string, seeds: readonly number[], results: 
   const series = headlineSeries(results);
   const metrics: Record<string, unknown> = {};
   for (const metric of HEADLINE_METRICS) metrics[metric.key] = { ...roundInterval(summary[metric.key]), values: series[metric.key] };
-  return { scenario: name, seeds, requests: results[0]?.requests ?? 0, replications: seeds.length, confidence: 0.95, metrics };
+  const first = results[0];
+  return {
+    scenario: name,
+    seeds,
+    requests: first?.requests ?? 0,
+    replications: seeds.length,
+    confidence: 0.95,
+    layersOn: first?.layersOn ?? [],
+    ...(first?.monthlyExtrapolation ? { monthlyExtrapolation: first.monthlyExtrapolation } : {}),
+    metrics,
+  };
 }
 
 /** The table of a replicated run: each headline metric's mean, 95% interval and half-width. */
@@ -69,7 +79,10 @@ export function renderReplicatedTable(name: string, seeds: readonly number[], re
   }
   const span = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]}` : `seed ${seeds[0]}`;
   const title = `${c.bold(safeText(name))}  ${span}  ${integer(results[0]?.requests ?? 0)} requests x ${seeds.length} replications`;
-  return `${title}\n${table.toString()}`;
+  const layers = `layers on: ${results[0]?.layersOn.length ? results[0].layersOn.join(', ') : 'none'}`;
+  const e = results[0]?.monthlyExtrapolation;
+  const note = e ? `\nmonthly cost: extrapolated x${Number(e.factor.toPrecision(4)).toLocaleString('en-US')} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals` : '';
+  return `${title}\n${layers}\n${table.toString()}${note}`;
 }
 
 /** Flags of `run` that a replicated run reads. */

@@ -12,6 +12,7 @@ import { Workload } from '../workload/workload.js';
 import { buildHarness, type Harness } from './harness.js';
 import { CallPricing } from './pricing.js';
 import { scaleForSample } from './sampling.js';
+import { buildSessionWorld, type SessionWorld } from './session-world.js';
 
 /**
  * Everything a run's handlers share, built once from the scenario: the workload, the
@@ -25,6 +26,8 @@ export interface World {
   readonly sampleFraction: number;
   /** Requests this run simulates. */
   readonly totalRequests: number;
+  /** How long the arrivals are expected to take, in simulated ms (the scenario's duration when shaped). */
+  readonly expectedSpanMs: number;
   readonly workload: Workload;
   readonly upstream: Upstream;
   /** Models first (ids 0..modelCount-1), then tools. */
@@ -48,6 +51,8 @@ export interface World {
   /** The classifier call's latency when it succeeds; null without a classifier. */
   readonly classifierLatency: Distribution | null;
   readonly draws: WorldDraws;
+  /** Agent sessions (`workload.sessions`): `totalRequests` then counts sessions. Null without. */
+  readonly sessions: SessionWorld | null;
 }
 
 /** The random streams the handlers draw from (the workload and upstream own theirs). */
@@ -60,8 +65,8 @@ export interface WorldDraws {
   readonly routingVerdicts: KeyedUniform;
   /** The classifier call's latency (request, 0, 0). */
   readonly classifierLatency: KeyedUniform;
-  /** Which client each request goes to under `clientSpread: random`; null when they go in turn. */
-  readonly clients: UniformSource | null;
+  /** Which client request or session i goes to under `clientSpread: random`, keyed (i, 0, 0); null when they go in turn. */
+  readonly clients: KeyedUniform | null;
   /** The jitter of each SDK retry delay (`layers.retry.sdk`). */
   readonly sdkRetryJitter: UniformSource;
 }
@@ -97,17 +102,20 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   const replaying = typeof scenario.workload.arrival === 'object' && scenario.workload.arrival.trace !== undefined;
   const totalRequests =
     options.requests !== undefined ? Math.max(1, Math.round(options.requests * sampleFraction)) : replaying ? Number.MAX_SAFE_INTEGER : scenario.workload.requests;
-  const timeline = new Timeline(workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs);
+  const expectedSpanMs = workload.shaped ? scenario.duration : totalRequests / workload.ratePerMs;
+  const timeline = new Timeline(expectedSpanMs);
   const metrics = new MetricsCollector(modelNames, workload.tenantNames, toolNames, timeline);
   const harness = buildHarness(scenario, clock, streams, { models: modelNames, tools: toolNames, tenants: workload.tenantNames });
   const prefixTokens = scenario.workload.prompt.prefix.reduce((sum, layer) => sum + layer.tokens, 0);
   const defaultModel = scenario.upstream.defaultModel ? modelNames.indexOf(scenario.upstream.defaultModel) : 0;
   const timeout = scenario.layers.timeout?.enabled ? scenario.layers.timeout.after : Infinity;
   const classifier = scenario.layers.routing?.enabled ? scenario.layers.routing.classifier : undefined;
+  const sessions = buildSessionWorld(scenario, streams, clock, prefixTokens, harness.cache, metrics);
   return {
     seed,
     sampleFraction,
     totalRequests,
+    expectedSpanMs,
     workload,
     upstream,
     targets,
@@ -117,7 +125,7 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
     timeoutMs: Float64Array.from(configs.map((config) => config.timeout ?? timeout)),
     harness,
     metrics,
-    pricing: new CallPricing(prefixTokens, harness.cache, harness.cachePerTenant, workload.tenantNames.length, metrics),
+    pricing: new CallPricing(prefixTokens, harness.cache, harness.cachePerTenant, workload.tenantNames.length, metrics, sessions?.pricing ?? null),
     prefixTokens,
     defaultTargets: Object.freeze([defaultModel]),
     toolProbabilities: Float64Array.from(Object.values(scenario.workload.tools)),
@@ -127,8 +135,9 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
       retryJitter: streams.stream('retry-jitter'),
       routingVerdicts: streams.keyed('routing-verdicts'),
       classifierLatency: streams.keyed('classifier-latency'),
-      clients: scenario.workload.clients > 1 && scenario.workload.clientSpread === 'random' ? streams.stream('clients') : null,
+      clients: scenario.workload.clients > 1 && scenario.workload.clientSpread === 'random' ? streams.keyed('clients') : null,
       sdkRetryJitter: streams.stream('sdk-retry-jitter'),
     },
+    sessions,
   };
 }

@@ -86,8 +86,22 @@ function outcomeFlags(kinds: readonly string[]): boolean[] {
   return flags;
 }
 
-/** Builds the enabled layers with the simulator's clock and seeded streams. */
-export function buildHarness(scenario: ParsedScenario, clock: Clock, streams: RandomStreams, names: HarnessNames): Harness {
+/**
+ * What the layers are built from: the `layers:` block and the two facts outside it they
+ * read. Narrower than a scenario so the runtime library (`src/runtime/`) builds its layers
+ * with this same function.
+ */
+export interface HarnessSource {
+  layers: ParsedScenario['layers'];
+  upstream: { defaultModel?: string | undefined };
+  workload: { prompt: { prefix: ParsedScenario['workload']['prompt']['prefix'] }; clients?: number };
+}
+
+/**
+ * Builds the enabled layers on `clock`; the router draws from `streams.stream('routing')`
+ * (the simulator's seeded streams; the runtime passes its own random source).
+ */
+export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pick<RandomStreams, 'stream'>, names: HarnessNames): Harness {
   const { layers } = scenario;
   const r = layers.retry?.enabled ? layers.retry : null;
   const b = layers.breaker?.enabled ? layers.breaker : null;
@@ -131,7 +145,7 @@ export function buildHarness(scenario: ParsedScenario, clock: Clock, streams: Ra
     return perKey;
   };
 
-  const clients: ClientLayers[] = Array.from({ length: scenario.workload.clients }, () => ({
+  const clients: ClientLayers[] = Array.from({ length: scenario.workload.clients ?? 1 }, () => ({
     retryBudget: r?.budget ? new RetryBudget(clock, { ratio: r.budget.ratio, minRetriesPerSec: r.budget.minRetriesPerSec, windowMs: r.budget.window }) : null,
     breakers: makeBreakers(),
     perKey: makePerKey(),

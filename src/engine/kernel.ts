@@ -111,6 +111,33 @@ export class Kernel implements Clock {
     if (untilMs < Infinity && untilMs > this.time) this.time = untilMs;
   }
 
+  /**
+   * Runs at most `maxEvents` events (both lanes), then stops between two events; returns
+   * whether any are left. Calling it until it returns false runs exactly the events `run()`
+   * would, in the same order, so a caller can look up between batches (to draw progress)
+   * without changing anything the model sees: the clock stays at the last event's time.
+   */
+  runFor(maxEvents: number): boolean {
+    const queue = this.queue;
+    const handlers = this.handlers;
+    for (let left = maxEvents; left > 0; left--) {
+      if (this.urgentSize > 0) {
+        const slot = this.urgentHead;
+        this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
+        this.urgentSize--;
+        handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
+        continue;
+      }
+      if (!(queue.peekTime() < Infinity)) return false;
+      queue.pop();
+      const time = queue.time;
+      this.time = time;
+      if (time >= this.nextEdgeMs) this.nextEdgeMs = this.watcher!(time);
+      handlers[queue.kind]!(queue.a, queue.b);
+    }
+    return this.urgentSize > 0 || queue.peekTime() < Infinity;
+  }
+
   /** Events ever scheduled, both lanes (a cheap work counter for benchmarks). */
   get scheduled(): number {
     return this.queue.scheduled + this.urgentScheduled;

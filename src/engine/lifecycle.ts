@@ -5,10 +5,25 @@ import type { World } from './build.js';
 import { EventKind } from './events.js';
 import type { Kernel } from './kernel.js';
 import type { Pool } from './pool.js';
-import { enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+import { CallRole, enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+import type { SessionState } from './session-state.js';
 
 /** Takes a request that passed capacity on through the harness (see `RequestFlow.admit`). */
 export type AdmitRequest = (req: RequestState) => void;
+
+/** How a session's call ended, handed to its session after the request's state is released. */
+export interface CallEnd {
+  session: SessionState | null;
+  role: CallRole;
+  outcome: RequestOutcome;
+  billedTokens: number;
+  usefulTokens: number;
+  costUsd: number;
+  batchSlot: number;
+}
+
+/** Continues a session's loop when one of its calls ended (see `SessionDriver`). */
+export type CallEndHook = (end: Readonly<CallEnd>) => void;
 
 /**
  * A request's entry and exit. Entry: it arrives (tenant, tokens, difficulty and tools
@@ -20,6 +35,10 @@ export class RequestLifecycle {
   private readonly draw: RequestDraw = { tenant: 0, difficulty: 0, inputTokens: 0, outputTokens: 0 };
   /** Requests that have arrived so far (all of them once the run is over). */
   arrivals = 0;
+  /** Owned and reused: the hook must read it before it starts another call. */
+  private readonly callEnd: CallEnd = { session: null, role: CallRole.Request, outcome: RequestOutcome.Success, billedTokens: 0, usefulTokens: 0, costUsd: 0, batchSlot: 0 };
+  /** Told when a session's call ends; set by the session driver. */
+  onCallEnd: CallEndHook | null = null;
   /** When the last request arrived. */
   lastArrivalMs = 0;
   /** When the last request ended. */
@@ -41,8 +60,9 @@ export class RequestLifecycle {
     });
   }
 
-  /** Schedules the first arrival. */
+  /** Schedules the first arrival (with sessions, the session driver makes the arrivals). */
   start(): void {
+    if (this.world.sessions !== null) return;
     if (this.world.totalRequests > 0) this.scheduleArrival(this.world.workload.nextArrivalMs(0));
   }
 
@@ -52,7 +72,7 @@ export class RequestLifecycle {
   }
 
   private onArrival(): void {
-    const { workload, harness: h, metrics } = this.world;
+    const { workload, metrics } = this.world;
     const now = this.kernel.now();
     const index = this.arrivals++;
     this.lastArrivalMs = now;
@@ -69,7 +89,29 @@ export class RequestLifecycle {
     req.outputTokens = this.draw.outputTokens;
     req.toolMask = this.drawTools();
     req.client = this.clientOf(index);
+    this.enter(req);
+  }
 
+  /**
+   * The client (harness instance) that serves request or session `index`: in turn, or one
+   * drawn by key (index) from the `clients` stream, so a session's calls all go to one client.
+   */
+  clientOf(index: number): number {
+    const n = this.world.harness.clients.length;
+    if (n === 1) return 0;
+    const draw = this.world.draws.clients;
+    return draw === null ? index % n : Math.min(n - 1, Math.floor(draw.at(index, 0, 0) * n));
+  }
+
+  /** A session's model call, its attributes set, arrives at capacity like a request. */
+  enterCall(req: RequestState): void {
+    this.world.metrics.recordArrival();
+    this.enter(req);
+  }
+
+  /** Capacity in order: per-key quota -> token budget -> backpressure; rejected, queued, or admitted. */
+  private enter(req: RequestState): void {
+    const h = this.world.harness;
     const c = h.clients[req.client]!;
     if (c.perKey !== null && !c.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
     if (c.tokenBudget !== null && !c.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
@@ -80,20 +122,12 @@ export class RequestLifecycle {
       if (admission === Admission.Rejected) return this.end(req, RequestOutcome.Rejected);
       if (admission === Admission.Queued) {
         enterPhase(req, Phase.Queued);
-        this.kernel.schedule(now + h.backpressureMaxWaitMs, EventKind.QueueDeadline, req.slot, req.generation);
+        this.kernel.schedule(this.kernel.now() + h.backpressureMaxWaitMs, EventKind.QueueDeadline, req.slot, req.generation);
         return;
       }
       req.holdsSlot = true;
     }
     this.admit(req);
-  }
-
-  /** The client (harness instance) request `index` goes to: in turn, or drawn from the `clients` stream. */
-  private clientOf(index: number): number {
-    const n = this.world.harness.clients.length;
-    if (n === 1) return 0;
-    const draw = this.world.draws.clients;
-    return draw === null ? index % n : Math.min(n - 1, Math.floor(draw() * n));
   }
 
   /** One draw per configured tool: bit i set = the request calls tool i. */
@@ -119,12 +153,28 @@ export class RequestLifecycle {
     const now = this.kernel.now();
     this.lastEndMs = now;
     if (outcome === RequestOutcome.Success) req.usefulTokens += req.pendingUsefulTokens;
-    this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
+    const role = req.role;
+    // A session's tool call is not a request: the tool's own counters have it.
+    if (role !== CallRole.SessionTool) this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
+    if (role !== CallRole.Request) {
+      const e = this.callEnd;
+      e.session = req.session;
+      e.role = role;
+      e.outcome = outcome;
+      e.billedTokens = req.billedTokens;
+      e.usefulTokens = req.usefulTokens;
+      e.costUsd = req.costUsd;
+      e.batchSlot = req.batchSlot;
+    }
     const holdsSlot = req.holdsSlot;
     const client = req.client;
     this.requests.release(req);
-    if (!holdsSlot) return;
-    // A client's backpressure hands the slot to its own oldest waiter, who is of the same client.
+    if (holdsSlot) this.handSlotOn(now, client);
+    if (role !== CallRole.Request) this.onCallEnd!(this.callEnd);
+  }
+
+  /** Hands a freed backpressure slot of `client` to its oldest waiter (a request of the same client), if any. */
+  private handSlotOn(now: number, client: number): void {
     const next = this.world.harness.clients[client]!.backpressure!.release();
     if (next < 0) return;
     // The waiter's deadline goes stale with its generation. It starts through an event, so a

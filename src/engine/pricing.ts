@@ -2,6 +2,7 @@ import type { PromptCache } from '../layers/prompt-cache.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { Target } from '../upstream/upstream.js';
 import type { RequestState } from './request-state.js';
+import type { SessionPricing } from './session-pricing.js';
 
 /**
  * What one model call of a request bills: its tokens, and its price on a target with
@@ -16,6 +17,8 @@ export class CallPricing {
     private readonly cachePerTenant: boolean,
     private readonly tenantCount: number,
     private readonly metrics: MetricsCollector,
+    /** Prices the calls of agent sessions (a growing conversation); null without sessions. */
+    private readonly sessions: SessionPricing | null = null,
   ) {}
 
   /** Tokens one model call of this request bills: prefix, own input, output. */
@@ -33,6 +36,9 @@ export class CallPricing {
    * hedge may go to another) in dollars; records the cache's savings as a side effect.
    */
   costUsd(req: RequestState, target: Target, targetId = req.target): number {
+    if (req.session !== null && this.sessions !== null) {
+      return this.sessions.costUsd(req.session, targetId, target, this.cacheKey(req, targetId), req.inputTokens, req.outputTokens);
+    }
     const cache = this.cache;
     let inputCostUsd: number;
     if (cache !== null) {

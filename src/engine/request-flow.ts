@@ -86,6 +86,14 @@ export class RequestFlow {
     this.kernel.schedule(now + req.callLatencyMs, EventKind.CallDone, req.slot, req.generation);
   }
 
+  /** A session's tool call: straight to `tool` (index in tool order), behind the scope check; no capacity, no routing. */
+  startTool(req: RequestState, tool: number): void {
+    enterPhase(req, Phase.Tool);
+    req.toolMask = 1 << tool;
+    req.toolCursor = -1;
+    this.nextTool(req);
+  }
+
   /** Sets the request's tier and target list, and makes the first call. */
   private route(req: RequestState, label: number): void {
     req.label = label;

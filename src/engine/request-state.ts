@@ -1,5 +1,20 @@
 import { EventKind } from './events.js';
 import type { Pooled } from './pool.js';
+import type { SessionState } from './session-state.js';
+
+/**
+ * What a request stands for: a user request on its own (the default), or one call of an
+ * agent session's loop, which `sessions.ts` continues when the call ends.
+ */
+export const CallRole = {
+  /** A user request: capacity, routing, the model, then its tools. */
+  Request: 0,
+  /** A session's model call: capacity, routing, the model; no tools of its own. */
+  SessionModel: 1,
+  /** One call of a session's tool batch: scope, tool breaker, call, retry. */
+  SessionTool: 2,
+} as const;
+export type CallRole = (typeof CallRole)[keyof typeof CallRole];
 
 /**
  * Where a request is in the harness. The two tables below are the request's state machine,
@@ -40,7 +55,7 @@ const ACCEPTS: readonly number[] = [
 
 /** Phases each phase may move to (a bit per `Phase`). Ending is allowed from every phase. */
 const NEXT: readonly number[] = [
-  /* Arrived */ phase(Phase.Queued) | phase(Phase.Classifying) | phase(Phase.Model),
+  /* Arrived (a session's tool call goes straight to its tool) */ phase(Phase.Queued) | phase(Phase.Classifying) | phase(Phase.Model) | phase(Phase.Tool),
   /* Queued */ phase(Phase.Classifying) | phase(Phase.Model),
   /* Classifying */ phase(Phase.Model),
   /* Model */ phase(Phase.Tool),
@@ -132,6 +147,11 @@ export class RequestState implements Pooled {
   /** Tokens of the model answer currently held (useful only if the request succeeds). */
   pendingUsefulTokens = 0;
   costUsd = 0;
+  /** What this request stands for (`CallRole`); with a session role, `session` is its session. */
+  role: CallRole = CallRole.Request;
+  session: SessionState | null = null;
+  /** A session tool call's place in its batch. */
+  batchSlot = 0;
 
   constructor(readonly index: number, targetCount: number) {
     this.callsPerTarget = new Uint16Array(targetCount);
@@ -159,5 +179,7 @@ export class RequestState implements Pooled {
     this.toolMask = 0;
     this.toolCursor = 0;
     this.holdsSlot = false;
+    this.role = CallRole.Request;
+    this.session = null;
   }
 }

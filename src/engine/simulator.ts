@@ -9,8 +9,22 @@ import { RequestLifecycle } from './lifecycle.js';
 import { Pool } from './pool.js';
 import { RequestFlow } from './request-flow.js';
 import { RequestState } from './request-state.js';
+import { SessionDriver } from './sessions.js';
 
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
+
+/**
+ * Told between batches of events how far a run has got (0..1). The caller may read the wall
+ * clock in it (to draw a progress line); the simulation never does, and batches stop between
+ * two events, so the results are the same with or without it.
+ */
+export type RunProgress = (fractionDone: number) => void;
+
+/** Events per batch when progress is watched: ~20-50 ms of work, so a check costs nothing. */
+const PROGRESS_BATCH = 200_000;
+
+/** The harness layers, in the order a request meets them, as reports list the ones on. */
+export const LAYER_NAMES = ['capacity', 'routing', 'breaker', 'timeout', 'retry', 'scope', 'cache', 'session'] as const;
 
 /**
  * The discrete-event simulation of one scenario: the kernel, the world built from the
@@ -28,16 +42,22 @@ export class Simulator {
   private readonly requests: Pool<RequestState>;
   private readonly lifecycle: RequestLifecycle;
   private readonly flow: RequestFlow;
+  /** The agent loop, for a scenario with `workload.sessions`. */
+  private readonly sessions: SessionDriver | null;
   readonly seed: number;
+  /** The layers this run has switched on, in `LAYER_NAMES` order. */
+  private readonly layersOn: string[];
 
   constructor(scenario: ParsedScenario, options: RunOptions = {}) {
     const world = buildWorld(scenario, options, this.kernel);
     this.world = world;
     this.seed = world.seed;
+    this.layersOn = LAYER_NAMES.filter((name) => scenario.layers[name]?.enabled === true);
     const requests = new Pool((index) => new RequestState(index, world.targets.length));
     this.requests = requests;
     this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
     this.lifecycle = new RequestLifecycle(world, this.kernel, requests, (req) => this.flow.admit(req));
+    this.sessions = world.sessions ? new SessionDriver(world, this.kernel, requests, this.lifecycle, this.flow) : null;
     // The timeline samples server queues and open breakers at each bucket edge, before the
     // first event at or past it: the state as the previous bucket left it.
     const timeline = world.metrics.timeline;
@@ -48,19 +68,26 @@ export class Simulator {
   }
 
   /** Runs to completion: every request arrives and ends (and every server call finishes). */
-  run(): RunOutput {
-    const { world, lifecycle } = this;
+  run(progress?: RunProgress): RunOutput {
+    const { world, lifecycle, sessions } = this;
     lifecycle.start();
-    this.kernel.run();
+    sessions?.start();
+    if (progress) {
+      while (this.kernel.runFor(PROGRESS_BATCH)) progress(this.fractionDone());
+    } else {
+      this.kernel.run();
+    }
+    const lastArrivalMs = sessions ? sessions.lastArrivalMs : lifecycle.lastArrivalMs;
     world.workload.close();
     const servers = this.flow.servers;
     return {
       metrics: world.metrics,
       layers: layerStats(world.harness),
-      requests: lifecycle.arrivals,
+      layersOn: this.layersOn,
+      requests: sessions ? sessions.arrivals : lifecycle.arrivals,
       seed: world.seed,
       // A shaped load's month is scaled from the span its arrivals actually took.
-      horizonMs: world.workload.shaped ? lifecycle.lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
+      horizonMs: world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
       // The run's real end: the last request's end or the last server call's, whichever is later
       // (stale timers may fire after both and do not count).
       endMs: Math.max(lifecycle.lastEndMs, servers.lastServiceMs),
@@ -75,10 +102,19 @@ export class Simulator {
       servers: world.servers.flatMap((server, id) =>
         server ? [{ name: world.targets[id]!.name, peakQueue: server.peakQueue, overflows: server.overflows, overQuota: server.overQuota }] : [],
       ),
+      ...(world.sessions ? { sessions: world.sessions.metrics } : {}),
       ...episodeReports(world, Math.max(lifecycle.lastEndMs, servers.lastServiceMs)),
       ...extraCauses(world),
       ...fleetReport(world),
     };
+  }
+
+  /** How far the run has got: requests arrived of those it will simulate, or simulated time of the expected span for a replayed trace. */
+  private fractionDone(): number {
+    const { world, lifecycle, sessions } = this;
+    const arrivals = sessions ? sessions.arrivals : lifecycle.arrivals;
+    const done = world.totalRequests < Number.MAX_SAFE_INTEGER ? arrivals / world.totalRequests : this.kernel.now() / world.expectedSpanMs;
+    return Math.min(1, Math.max(0, done));
   }
 }
 
@@ -114,7 +150,7 @@ function fleetReport(world: World): Pick<RunOutput, 'fleet'> {
   return { fleet: { clients, spread: world.draws.clients === null ? 'round-robin' : 'random', breakerTripsPerClient: stats.breakerTrips / clients, retryBudgetDeniedPerClient: stats.retryBudgetDenied / clients } };
 }
 
-/** Runs one scenario and returns the raw output. */
-export function simulate(scenario: ParsedScenario, options: RunOptions = {}): RunOutput {
-  return new Simulator(scenario, options).run();
+/** Runs one scenario and returns the raw output; `progress` hears how far it has got between batches of events. */
+export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress): RunOutput {
+  return new Simulator(scenario, options).run(progress);
 }

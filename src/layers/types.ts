@@ -12,5 +12,9 @@ export interface Clock {
 /** A uniform random number in [0, 1). */
 export type RandomSource = () => number;
 
-/** The wall clock, for production use of a layer. Never used by the simulator. */
-export const systemClock: Clock = { now: () => Date.now() };
+/**
+ * The monotonic clock (`performance.now()`), for production use of a layer: it never steps
+ * back with NTP or DST as `Date.now()` can, so windows and cool-downs measure real intervals.
+ * Never used by the simulator.
+ */
+export const systemClock: Clock = { now: () => performance.now() };

@@ -1,5 +1,5 @@
 import type { RunResult } from './results.js';
-import { integer, ms, multiplier, percent, usd } from '../text/format.js';
+import { fixedNotLandmark, integer, ms, multiplier, percent, usd } from '../text/format.js';
 
 /**
  * The headline metrics that `compare` puts side by side, replications summarise and SLO
@@ -112,7 +112,7 @@ export function formatMetricDelta(unit: MetricUnit, delta: number): string {
   const size = Math.abs(delta);
   switch (unit) {
     case 'rate':
-      return `${sign}${(size * 100).toFixed(3)} pp`;
+      return `${sign}${fixedNotLandmark(size * 100, 3, [0])} pp`;
     case 'duration':
       return `${sign}${size < 1 ? `${size.toFixed(2)} ms` : ms(size)}`;
     default:
@@ -126,5 +126,5 @@ export function formatRelative(relative: number | null): string {
   if (relative === 0) return '0%';
   const sign = relative > 0 ? '+' : '-';
   const size = Math.abs(relative) * 100;
-  return `${sign}${size >= 100 ? size.toFixed(0) : size.toFixed(1)}%`;
+  return `${sign}${size >= 100 ? size.toFixed(0) : fixedNotLandmark(size, 1, [0])}%`;
 }

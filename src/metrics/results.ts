@@ -41,6 +41,13 @@ export interface RunResult {
   /** Present under `--sample`: the simulated fraction and the sampling error it adds. */
   sampling?: { fraction: number; simulatedRequests: number; visibleFailureRateStdErr: number; visibleFailureRateCi95: number[] };
   simulatedMs: number;
+  /** The harness layers switched on, in the order a request meets them (`capacity`, `routing`, `breaker`, `timeout`, `retry`, `scope`, `cache`). */
+  layersOn: string[];
+  /**
+   * Present when the arrivals spanned less than 30 days: every monthly figure is the
+   * simulated span's, multiplied by `factor` (30 days / `simulatedSeconds`).
+   */
+  monthlyExtrapolation?: { simulatedSeconds: number; factor: number };
   metrics: {
     visibleFailureRate: number;
     latencyMs: LatencySummary;
@@ -117,6 +124,10 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     requests: count(m.requests),
     ...(run.sampleFraction < 1 ? { sampling: samplingError(run.sampleFraction, m.requests, (m.failures + m.rejected) / n) } : {}),
     simulatedMs: round(run.endMs, 3),
+    layersOn: run.layersOn,
+    ...(run.horizonMs > 0 && run.horizonMs < MONTH_MS
+      ? { monthlyExtrapolation: { simulatedSeconds: round(run.horizonMs / 1000, 3), factor: round(MONTH_MS / run.horizonMs, 4) } }
+      : {}),
     metrics: {
       visibleFailureRate: round((m.failures + m.rejected) / n),
       latencyMs: {
@@ -240,9 +251,11 @@ function breakdowns(groups: readonly GroupStats[], monthly: number, k: number): 
   return out;
 }
 
-/** Rounds to `digits` significant decimals so JSON is stable and readable (8 by default). */
+/** Rounds to `digits` decimals so JSON is stable and readable (8 by default); a nonzero value too small for them keeps six significant digits. */
 export function round(value: number, digits = 8): number {
   if (!Number.isFinite(value)) return value;
   const f = Math.pow(10, digits);
-  return Math.round(value * f) / f;
+  const rounded = Math.round(value * f) / f;
+  // A tiny rate (1 failure in 10^9) must not read as none: keep its significant digits instead.
+  return rounded === 0 && value !== 0 ? Number(value.toPrecision(6)) : rounded;
 }

@@ -1,4 +1,5 @@
 import type { MetricsCollector } from './collector.js';
+import type { SessionMetrics } from './session-metrics.js';
 import type { Timeline } from './timeline.js';
 
 /** Why a model call was made, for load-multiplier attribution. */
@@ -32,6 +33,8 @@ export interface LayerStats {
 export interface RunOutput {
   metrics: MetricsCollector;
   layers: LayerStats;
+  /** The harness layers switched on, in the order a request meets them. */
+  layersOn: string[];
   requests: number;
   seed: number;
   /** Simulated span of arrivals, in ms (N / arrival rate). */
@@ -52,6 +55,8 @@ export interface RunOutput {
   extraCauses?: readonly (typeof CALL_CAUSE_NAMES)[number][];
   /** With more than one client: how the stateful layers fared per client. */
   fleet?: { clients: number; spread: string; breakerTripsPerClient: number; retryBudgetDeniedPerClient: number };
+  /** Agent sessions' counters; absent for a scenario without `workload.sessions`. */
+  sessions?: SessionMetrics;
   /** Per target id (models, then tools): its error episodes over the run, or null without any. */
   episodes?: (EpisodeReport | null)[];
 }

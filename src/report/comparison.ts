@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { round, type RunResult } from '../metrics/results.js';
 import { confidenceInterval, headlineSeries, isSignificant, roundInterval, summarise, type Interval } from './confidence.js';
-import { integer } from '../text/format.js';
+import { integer, ms } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
 import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
 
@@ -35,6 +35,8 @@ export interface MetricDelta {
 /** One column of the comparison. */
 export interface ComparedVariant {
   label: string;
+  /** The harness layers this variant had on (from its first run). */
+  layersOn: readonly string[];
   values: Record<HeadlineKey, Interval>;
   /** Null for the baseline. */
   delta: Record<HeadlineKey, MetricDelta> | null;
@@ -47,7 +49,8 @@ export function compareVariants(variants: readonly VariantRuns[]): ComparedVaria
   const baselineMeans = summarise(variants[0]!.results);
   return variants.map((variant, index) => {
     const values = summarise(variant.results);
-    if (index === 0) return { label: variant.label, values, delta: null };
+    const layersOn = variant.results[0]?.layersOn ?? [];
+    if (index === 0) return { label: variant.label, layersOn, values, delta: null };
     const series = headlineSeries(variant.results);
     const delta = {} as Record<HeadlineKey, MetricDelta>;
     for (const metric of HEADLINE_METRICS) {
@@ -55,7 +58,7 @@ export function compareVariants(variants: readonly VariantRuns[]): ComparedVaria
       const differences = series[metric.key].map((value, i) => value - base[i]!);
       delta[metric.key] = metricDelta(metric, confidenceInterval(differences), baselineMeans[metric.key].mean);
     }
-    return { label: variant.label, values, delta };
+    return { label: variant.label, layersOn, values, delta };
   });
 }
 
@@ -70,16 +73,19 @@ function metricDelta(metric: HeadlineMetric, interval: Interval, baselineMean: n
 export interface ComparisonHeader {
   seeds: readonly number[];
   requests: number;
+  /** How monthly figures were scaled from the simulated span, when it was shorter than 30 days. */
+  monthlyExtrapolation?: RunResult['monthlyExtrapolation'];
 }
 
 /** The comparison as a table: one row per headline metric, one column per variant. */
 export function renderComparisonTable(compared: readonly ComparedVariant[], header: ComparisonHeader, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const table = new Table({ head: [c.bold('metric'), ...compared.map((v) => c.bold(safeText(v.label)))], style: { head: [], border: [] } });
+  table.push(['layers on', ...compared.map((v) => layersCell(v))]);
   for (const metric of HEADLINE_METRICS) {
     table.push([metric.label, ...compared.map((v) => cell(metric, v, c, '\n'))]);
   }
-  return `${title(compared, header)}\n${table.toString()}`;
+  return `${title(compared, header)}\n${table.toString()}${footnote(header, '\n')}`;
 }
 
 /** The comparison as a Markdown table, for PR comments and step summaries. */
@@ -91,9 +97,10 @@ export function renderComparisonMarkdown(compared: readonly ComparedVariant[], h
     '',
     `| metric | ${compared.map((v) => escape(v.label)).join(' | ')} |`,
     `|---|${compared.map(() => '---:').join('|')}|`,
+    `| layers on | ${compared.map((v) => escape(layersCell(v))).join(' | ')} |`,
     ...HEADLINE_METRICS.map((metric) => `| ${metric.label} | ${compared.map((v) => escape(cell(metric, v, plain, '<br>'))).join(' | ')} |`),
   ];
-  return lines.join('\n');
+  return lines.join('\n') + footnote(header, '\n\n');
 }
 
 /** The comparison's JSON: per variant the means, intervals (when replicated) and deltas. */
@@ -104,8 +111,10 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
     seeds: header.seeds,
     requests: header.requests,
     replications: header.seeds.length,
+    ...(header.monthlyExtrapolation ? { monthlyExtrapolation: header.monthlyExtrapolation } : {}),
     variants: compared.map((v) => ({
       label: v.label,
+      layersOn: v.layersOn,
       metrics: Object.fromEntries(HEADLINE_METRICS.map((m) => [m.key, round(v.values[m.key].mean)])),
       ...(replicated ? { intervals: Object.fromEntries(HEADLINE_METRICS.map((m) => [m.key, roundInterval(v.values[m.key])])) } : {}),
       delta: v.delta
@@ -126,6 +135,17 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
         : null,
     })),
   };
+}
+
+function layersCell(variant: ComparedVariant): string {
+  return variant.layersOn.length > 0 ? variant.layersOn.join(', ') : 'none';
+}
+
+/** Under the table: how the monthly cost was extrapolated, when the simulated span is short of a month. */
+function footnote(header: ComparisonHeader, separator: string): string {
+  const e = header.monthlyExtrapolation;
+  if (!e) return '';
+  return `${separator}monthly cost: extrapolated x${Number(e.factor.toPrecision(4)).toLocaleString('en-US')} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals`;
 }
 
 function title(compared: readonly ComparedVariant[], header: ComparisonHeader): string {

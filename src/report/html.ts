@@ -311,6 +311,10 @@ export function renderRunHtml(result: RunResult): string {
       ['seed', String(result.seed)],
       ['requests', integer(result.requests)],
       ['simulated time', formatElapsed(result.simulatedMs)],
+      ['layers on', result.layersOn?.length ? result.layersOn.join(', ') : 'none'],
+      ...(result.monthlyExtrapolation
+        ? [['monthly figures', `extrapolated x${Number(result.monthlyExtrapolation.factor.toPrecision(4))} from ${formatElapsed(result.monthlyExtrapolation.simulatedSeconds * 1000)} of arrivals`] as [string, string]]
+        : []),
       ...(result.sampling ? [['sampled', `${Number((result.sampling.fraction * 100).toPrecision(3))}% (${integer(result.sampling.simulatedRequests)} simulated)`] as [string, string]] : []),
     ]),
   ];

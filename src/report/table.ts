@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Breakdown, RunResult } from '../metrics/results.js';
-import { integer, ms, multiplier, percent, usd } from '../text/format.js';
+import { fixedNotLandmark, integer, ms, multiplier, percent, rateWithCount, usd } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
 
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (no-color.org). */
@@ -18,18 +18,18 @@ export function renderRunTable(result: RunResult, color: boolean): string {
   const m = result.metrics;
   const headline = new Table({ head: [c.bold('metric'), c.bold('value')], chars: COMPACT, style: { head: [], border: [] } });
   headline.push(
-    ['visible failure rate', m.visibleFailureRate > 0.001 ? c.red(percent(m.visibleFailureRate)) : c.green(percent(m.visibleFailureRate))],
+    ['visible failure rate', (m.visibleFailureRate > 0.001 ? c.red : c.green)(rateWithCount(m.visibleFailureRate, result.requests))],
     ['latency p50 / p95 / p99', `${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p95)} / ${ms(m.latencyMs.p99)}`],
     ['latency mean', ms(m.latencyMs.mean)],
     ['successful requests p50 / p95 / p99', `${ms(m.successLatencyMs.p50)} / ${ms(m.successLatencyMs.p95)} / ${ms(m.successLatencyMs.p99)}`],
     ['load multiplier', `${multiplier(m.loadMultiplier)}  (${attribution(result)})`],
     ['upstream calls', integer(m.upstreamCalls)],
     ['retries', integer(m.retries) + (m.retryBudgetDenied ? ` (${integer(m.retryBudgetDenied)} denied by budget)` : '')],
-    ['monthly cost', usd(m.monthlyCostUsd)],
+    ['monthly cost', usd(m.monthlyCostUsd) + extrapolation(result)],
     ['wasted tokens', `${integer(m.wastedTokens)} (${percent(m.wastedTokenRate, 2)} of billed)`],
   );
-  if (m.rejectedRate > 0) headline.push(['rejected', percent(m.rejectedRate)]);
-  if (m.refusalRate > 0) headline.push(['refused (out of scope)', percent(m.refusalRate)]);
+  if (m.rejectedRate > 0) headline.push(['rejected', rateWithCount(m.rejectedRate, result.requests)]);
+  if (m.refusalRate > 0) headline.push(['refused (out of scope)', rateWithCount(m.refusalRate, result.requests)]);
   if (m.fallbacks > 0 || m.qualityFallbacks > 0) headline.push(['fallbacks / quality fallbacks', `${integer(m.fallbacks)} / ${integer(m.qualityFallbacks)}`]);
   if (m.breakerTrips > 0 || m.shortCircuited > 0) {
     headline.push(['breaker trips / time open', `${integer(m.breakerTrips)} / ${ms(m.breakerOpenMs)} (${integer(m.shortCircuited)} calls refused)`]);
@@ -48,10 +48,23 @@ export function renderRunTable(result: RunResult, color: boolean): string {
   }
 
   const title = `${c.bold(safeText(result.scenario))}  seed ${result.seed}  ${integer(result.requests)} requests`;
-  const parts = [title, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)];
-  if (Object.keys(result.byTier).length > 1) parts.push(tierTable(result.byTier, c));
+  const layers = `layers on: ${result.layersOn.length > 0 ? result.layersOn.join(', ') : 'none'}`;
+  const parts = [title, layers, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)];
+  // Tiers mean something only when routing sends each difficulty to its own model.
+  if (result.layersOn.includes('routing')) parts.push(tierTable(result.byTier, c));
   if (Object.keys(result.byTool).length > 0) parts.push(breakdownTable('tool', result.byTool, c));
   return parts.join('\n');
+}
+
+/**
+ * After the monthly cost: the factor it was extrapolated by from a span shorter than a
+ * month (`  (x720 from 1 h simulated)`), so a figure from one hour is not read as measured.
+ */
+function extrapolation(result: RunResult): string {
+  const e = result.monthlyExtrapolation;
+  if (!e) return '';
+  const factor = e.factor >= 100 ? integer(e.factor) : e.factor.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return `  (x${factor} from ${ms(e.simulatedSeconds * 1000)} simulated)`;
 }
 
 /** "1 first + 0.04 retry + ..." per request: which layer multiplies the load. */
@@ -60,7 +73,7 @@ function attribution(result: RunResult): string {
   const names: Record<string, string> = { firstAttempt: 'first', retry: 'retry', fallback: 'fallback', qualityFallback: 'quality', halfOpenProbe: 'probe', classifier: 'classifier' };
   return Object.entries(result.loadAttribution)
     .filter(([, calls]) => calls > 0)
-    .map(([cause, calls]) => `${(calls / n).toFixed(3)} ${names[cause] ?? cause}`)
+    .map(([cause, calls]) => `${fixedNotLandmark(calls / n, 3, [0])} ${names[cause] ?? cause}`)
     .join(' + ');
 }
 
@@ -71,7 +84,7 @@ function breakdownTable(label: string, rows: Record<string, Breakdown>, c: Chalk
     style: { head: [], border: [] },
   });
   for (const [name, b] of Object.entries(rows)) {
-    table.push([safeText(name), integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd)]);
+    table.push([safeText(name), integer(b.calls), rateWithCount(b.failureRate, b.calls), ms(b.p95Ms), usd(b.monthlyCostUsd)]);
   }
   return table.toString();
 }
@@ -84,7 +97,7 @@ function tierTable(rows: RunResult['byTier'], c: ChalkInstance): string {
     style: { head: [], border: [] },
   });
   for (const [name, b] of Object.entries(rows)) {
-    table.push([safeText(name), integer(b.calls), percent(b.failureRate), ms(b.p95Ms), usd(b.monthlyCostUsd), `${integer(b.qualityFallbacks)} (${percent(b.qualityFallbackRate, 2)})`]);
+    table.push([safeText(name), integer(b.calls), rateWithCount(b.failureRate, b.calls), ms(b.p95Ms), usd(b.monthlyCostUsd), `${integer(b.qualityFallbacks)} (${percent(b.qualityFallbackRate, 2)})`]);
   }
   return table.toString();
 }

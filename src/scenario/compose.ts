@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from './errors.js';
 import { describeValue, isMapping, setOwn } from './paths.js';
+import { looksLikeScenario } from './shape.js';
 import { parseYamlSource, readScenarioText, type FileSource } from './yaml-source.js';
 
 /** A chain this long is a mistake (or a cycle through symlinks), not a design. */
@@ -20,7 +21,7 @@ export function resolveExtendsChain(child: FileSource, position: (source: FileSo
       throw new ScenarioError([{ file: current.file, ...position(current), key: 'extends', message }]);
     };
     if (typeof named !== 'string' || named.trim() === '') fail(`expected the path of a base scenario, relative to this file, got ${describeValue(named)}`);
-    const file = isAbsolute(named as string) ? (named as string) : join(dirname(current.file), named as string);
+    const file = basePath(current.file, named as string);
     const cycleStart = seen.indexOf(resolve(file));
     if (cycleStart >= 0) fail(`expected a chain of bases without a cycle, got ${[...chain.slice(cycleStart).map((s) => s.file), file].join(' -> ')}`);
     if (chain.length > MAX_EXTENDS_DEPTH) fail(`expected at most ${MAX_EXTENDS_DEPTH} bases in a chain, got more`);
@@ -31,11 +32,39 @@ export function resolveExtendsChain(child: FileSource, position: (source: FileSo
       if (!(error instanceof ScenarioError)) throw error;
       fail(`expected a readable base scenario, got ${JSON.stringify(named)}: ${file} ${error.issues[0]!.message}`);
     }
-    current = parseYamlSource(text, file);
+    const base = parseYamlSource(text, file);
+    // Quote nothing from a base that is no scenario (`extends: /etc/shadow`).
+    if (!looksLikeScenario(base.value)) fail(`expected a base scenario, got ${JSON.stringify(named)}, a file with none of a scenario's top-level keys (workload, upstream, layers, ...)`);
+    current = base;
     chain.push(current);
     seen.push(resolve(file));
   }
   return chain;
+}
+
+/** Where a base named by `extends: named` in `file` lives: relative to that file. */
+function basePath(file: string, named: string): string {
+  return isAbsolute(named) ? named : join(dirname(file), named);
+}
+
+/**
+ * The files reading `file` reads: the file, then each base of its `extends:` chain, as far
+ * as they can be read. For checking, before a command runs, that no output would overwrite
+ * one of them; problems in the files are left for the load itself to report.
+ */
+export function scenarioInputFiles(file: string): string[] {
+  const files = [file];
+  try {
+    let source = parseYamlSource(readScenarioText(file), file);
+    while (typeof source.value.extends === 'string' && files.length <= MAX_EXTENDS_DEPTH + 1) {
+      const base = basePath(source.file, source.value.extends);
+      files.push(base);
+      source = parseYamlSource(readScenarioText(base), base);
+    }
+  } catch {
+    // The load reports it, at the right position.
+  }
+  return files;
 }
 
 /**

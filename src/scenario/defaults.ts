@@ -17,6 +17,16 @@ export const DEFAULTS = {
       output: { dist: 'lognormal', p50: 300, p95: 1500 },
     },
     difficulty: { trivial: 0.5, standard: 0.4, complex: 0.1 },
+    /** Agent sessions (`workload.sessions`); see `session-schema.ts`. */
+    sessions: {
+      turns: { dist: 'geometric', mean: 4 },
+      thinkTime: { dist: 'lognormal', p50: '30s', p95: '5m' },
+      callsPerTurn: { dist: 'geometric', mean: 8 },
+      toolsPerBatch: { dist: 'constant', value: 1 },
+      toolResultTokens: { default: { dist: 'lognormal', p50: 500, p95: 4000 } },
+      toolErrorTokens: { dist: 'constant', value: 100 },
+      onToolError: { retrySame: 0 },
+    },
   },
   model: {
     latency: { dist: 'lognormal', p50: '800ms', p95: '2500ms' },
@@ -78,6 +88,7 @@ export const DEFAULTS = {
       countAsFailure: ['429', '529', '500', '503', 'timeout', 'quota'],
     },
     scope: { escalation: 'human-review' },
+    session: { onLoop: 'route-around' },
     routing: {
       classifierLatency: { dist: 'lognormal', p50: '200ms', p95: '600ms' },
       classifierTokens: { input: 400, output: 5 },

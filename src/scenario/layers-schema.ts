@@ -155,6 +155,23 @@ const timeoutSchema = z.strictObject({
   after: durationMs(),
 });
 
+/** `layers.session`: the harness's limits per turn and per session. A turn stopped by one fails visibly. */
+export const sessionLayerSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  /** Most model calls in one turn. */
+  maxStepsPerTurn: boundedInt(1, 100_000).optional(),
+  /** Most tokens billed in one session; a call whose prompt would pass it is not made, and the session ends. */
+  maxTokensPerSession: tokenCount().optional(),
+  /** Longest a turn may run; checked before each model call. */
+  maxTurnDuration: durationMs().optional(),
+  /** The loop guard: a tool that failed this many times in a row in the turn is not called again in it. */
+  sameToolFailures: boundedInt(1, 1000).optional(),
+  /** What the loop guard does: refuse the tool so the model routes around it, or stop the turn. */
+  onLoop: z.enum(['route-around', 'stop-turn']).prefault(DEFAULTS.layers.session.onLoop),
+});
+
+export type SessionLayerConfig = z.output<typeof sessionLayerSchema>;
+
 export const layersSchema = z
   .strictObject({
     timeout: timeoutSchema.optional(),
@@ -165,6 +182,8 @@ export const layersSchema = z
     routing: routingSchema.optional(),
     cache: cacheSchema.optional(),
     hedge: hedgeSchema.optional(),
+    /** Limits on agent sessions (simulation only: `workload.sessions`). */
+    session: sessionLayerSchema.optional(),
   })
   .prefault({});
 

@@ -6,9 +6,11 @@ import { positionIn, toScenarioIssues } from './issues.js';
 import { unprintableText } from './names.js';
 import { applyOverrides, parseOverrides, type ScenarioOverride } from './overrides.js';
 import { scenarioSchema, type ParsedScenario } from './schema.js';
+import { looksLikeScenario, NOT_A_SCENARIO } from './shape.js';
 import { parseYamlSource, readScenarioText, type FileSource } from './yaml-source.js';
 
 export { MAX_SCENARIO_BYTES } from './yaml-source.js';
+export { scenarioInputFiles } from './compose.js';
 export type { ScenarioOverride } from './overrides.js';
 
 /** A parsed scenario plus where it came from. */
@@ -38,6 +40,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
 export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): ParsedScenario & { name: string } {
   const { overrides, issues: badOverrides } = parseOverrides(options.overrides ?? []);
   const child = parseYamlSource(text, file);
+  if (!looksLikeScenario(child.value)) throw new ScenarioError([{ file, key: '', message: NOT_A_SCENARIO }]);
   const sources = resolveExtendsChain(child, (source) => positionIn(source, ['extends'], false));
   const merged = mergeChain(sources);
   const unapplied = applyOverrides(merged, overrides);

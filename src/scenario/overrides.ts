@@ -1,5 +1,6 @@
 import { dottedKey, type ScenarioIssue } from './errors.js';
 import { describeValue, isMapping, parseKeyPath, setOwn, type KeyPath } from './paths.js';
+import { isReservedKey, reservedMessage } from './reserved-keys.js';
 import { isRecordAt } from './schema-keys.js';
 import { scenarioSchema } from './schema.js';
 import { didYouMean } from '../text/suggest.js';
@@ -31,6 +32,7 @@ export function parseOverrides(overrides: readonly ScenarioOverride[]): { overri
     if (error !== undefined) issues.push(issue(key, error));
     else if (path === undefined) issues.push(issue(key, `expected a key path such as layers.retry.maxAttempts, got ${JSON.stringify(key)}`));
     else if (path[0] === 'extends') issues.push(issue(key, 'expected a scenario key, got extends (a base can only be named in the file)'));
+    else if (path.some(isReservedKey)) issues.push(issue(key, reservedMessage(String(path.find(isReservedKey)))));
     else parsed.push({ path, value });
   }
   return { overrides: parsed, issues };

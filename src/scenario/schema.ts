@@ -13,6 +13,7 @@ import {
 } from './fields.js';
 import { sloSchema } from '../slo/expression.js';
 import { ERROR_KINDS, layersSchema } from './layers-schema.js';
+import { checkSessions, sessionsSchema } from './session-schema.js';
 
 const E = DEFAULTS.episodes;
 /**
@@ -131,7 +132,7 @@ const workloadSchema = z
       })
       .prefault({}),
     difficulty: shares(['trivial', 'standard', 'complex'] as const).prefault(DEFAULTS.workload.difficulty),
-    /** Probability that a request makes each tool call, in the order the calls happen. */
+    /** Probability that a request makes each tool call, in the order the calls happen (with sessions: each tool's share of batch calls). */
     tools: z.record(z.string(), rate()).prefault({}).refine((t) => Object.keys(t).length <= 30, { message: 'expected at most 30 tools' }),
     /** The prompt's prefix layers (system prompt, AGENTS.md, KB ...), sent before every request's own input. */
     prompt: z
@@ -139,6 +140,8 @@ const workloadSchema = z
         prefix: z.array(z.strictObject({ name: z.string().min(1), tokens: tokenCount(), stable: z.boolean().prefault(true) })).prefault([]),
       })
       .prefault({}),
+    /** Agent sessions instead of single requests: `requests` then counts sessions (see `session-schema.ts`). */
+    sessions: sessionsSchema.optional(),
   })
   .prefault({});
 
@@ -168,11 +171,6 @@ export const scenarioSchema = z.strictObject({
       if (upstream.defaultModel !== undefined && !models.includes(upstream.defaultModel)) {
         ctx.addIssue({ code: 'custom', path: ['defaultModel'], message: `expected one of the models (${models.join(', ')}), got "${upstream.defaultModel}"` });
       }
-      upstream.incidents.forEach((incident, i) => {
-        if (!models.includes(incident.target)) {
-          ctx.addIssue({ code: 'custom', path: ['incidents', i, 'target'], message: `expected one of the models (${models.join(', ')}), got "${incident.target}"` });
-        }
-      });
     }),
   layers: layersSchema,
   /** Service-level objectives: metric name to bound, e.g. `visibleFailureRate: "< 0.1%"`; a breach exits 1. */
@@ -180,6 +178,7 @@ export const scenarioSchema = z.strictObject({
 }).superRefine((scenario, ctx) => {
   checkReferences(scenario, ctx);
   checkHedging(scenario, ctx);
+  checkSessions(scenario, ctx);
 });
 
 /**
@@ -214,7 +213,7 @@ export type { BreakerConfig, CacheConfig, CapacityConfig, ErrorKind, LayersConfi
 function checkReferences(
   scenario: {
     workload: { tenants: Record<string, number>; tools: Record<string, number>; schedules: { tenant: string }[]; prompt: { prefix: { name: string }[] } };
-    upstream: { models: Record<string, unknown>; tools: Record<string, { price: { input: number; output: number } }> };
+    upstream: { models: Record<string, unknown>; tools: Record<string, { price: { input: number; output: number } }>; incidents: { target: string }[] };
     layers: {
       routing?: { classifier?: { model: string }; tiers?: Record<string, string>; fallback: string[]; qualityFallback?: { failRate: Record<string, number> } };
       scope?: { allow: string[] };
@@ -242,6 +241,13 @@ function checkReferences(
     }
   }
   const tools = Object.keys(scenario.workload.tools);
+  // An incident takes down a model or a tool (a tool the workload calls).
+  scenario.upstream.incidents.forEach((incident, i) => {
+    if (!models.includes(incident.target) && !tools.includes(incident.target)) {
+      const tooled = tools.length > 0 ? ` or workload.tools (${tools.join(', ')})` : '';
+      ctx.addIssue({ code: 'custom', path: ['upstream', 'incidents', i, 'target'], message: `expected one of the models (${models.join(', ')})${tooled}, got "${incident.target}"` });
+    }
+  });
   for (const tool of Object.keys(scenario.upstream.tools)) {
     if (!tools.includes(tool)) ctx.addIssue({ code: 'custom', path: ['upstream', 'tools', tool], message: `expected a tool the workload calls (workload.tools: ${tools.join(', ') || 'none'}); this one would never be called` });
   }

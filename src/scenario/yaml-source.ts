@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { dottedKey, ScenarioError, type ScenarioIssue } from './errors.js';
+import { InputFileError, readInputText } from './input-file.js';
+import { reservedKeyIssues } from './reserved-keys.js';
 import { isMapping } from './paths.js';
 
 /** Scenario files are hand-written; anything this large is a mistake, not a scenario. */
@@ -24,28 +25,28 @@ export interface FileSource {
   value: Record<string, unknown>;
 }
 
-/** Reads a scenario file's text, refusing missing files, directories and oversized files. */
+/**
+ * Reads a scenario file's text: a regular file under `MAX_SCENARIO_BYTES` (devices, FIFOs,
+ * directories and sockets are refused without reading, `input-file.ts`), BOM dropped.
+ */
 export function readScenarioText(file: string): string {
   try {
-    const size = statSync(file).size;
-    if (size > MAX_SCENARIO_BYTES) {
-      throw new ScenarioError([{ file, key: '', message: `expected a scenario under ${MAX_SCENARIO_BYTES} bytes, got a file of ${size} bytes` }]);
-    }
-    return readFileSync(file, 'utf8');
+    return readInputText(file, MAX_SCENARIO_BYTES, 'a scenario');
   } catch (error) {
-    if (error instanceof ScenarioError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? 'unknown error'})`;
-    throw new ScenarioError([{ file, key: '', message: reason }]);
+    if (error instanceof InputFileError) throw new ScenarioError([{ file, key: '', message: error.message }]);
+    throw error;
   }
 }
 
 /** Parses one file's YAML into a top-level mapping; every YAML problem is a `ScenarioError`. */
-export function parseYamlSource(text: string, file: string): FileSource {
+export function parseYamlSource(source: string, file: string): FileSource {
   const fail = (message: string, line?: number, column?: number): never => {
     throw new ScenarioError([{ file, line, column, key: '', message }]);
   };
-  if (text.length > MAX_SCENARIO_BYTES) fail(`expected a scenario under ${MAX_SCENARIO_BYTES} bytes, got ${text.length} characters`);
+  if (source.length > MAX_SCENARIO_BYTES) fail(`expected a scenario under ${MAX_SCENARIO_BYTES} bytes, got ${source.length} characters`);
+  // YAML allows CR, LF and CRLF line breaks, the parser only LF and CRLF: read a bare CR
+  // (old Mac files) as the break it is. Line numbers are unchanged, and so are columns.
+  const text = (source.charCodeAt(0) === 0xfeff ? source.slice(1) : source).replace(/\r\n?/g, '\n');
   if (text.includes('\u0000')) fail('expected a YAML text file, got binary content (NUL bytes)');
   const deep = deepFlowOffset(text);
   const lineCounter = new LineCounter();
@@ -63,6 +64,8 @@ export function parseYamlSource(text: string, file: string): FileSource {
     if (doc.errors.length > MAX_ISSUES) issues.push({ file, key: '', message: `and ${doc.errors.length - MAX_ISSUES} more YAML errors` });
     throw new ScenarioError(issues);
   }
+  const reserved = reservedKeyIssues(doc, lineCounter, file);
+  if (reserved.length > 0) throw new ScenarioError(reserved.slice(0, MAX_ISSUES));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -109,7 +112,9 @@ function linePos(text: string, offset: number): { line: number; col: number } {
 function yamlMessage(code: string, message: string, text: string, offset: number): string {
   if (code === 'DUPLICATE_KEY') {
     const key = /^[^:\n]*/.exec(text.slice(offset, offset + 200))![0].trim().replace(/^["']|["']$/g, '');
-    return `duplicate key: expected each key once in a mapping, got ${key ? JSON.stringify(key) : 'this key'} a second time`;
+    // Quote at most a short, escaped key: this may be a file that is no scenario at all.
+    const shown = key.length > 40 ? `${key.slice(0, 37)}...` : key;
+    return `duplicate key: expected each key once in a mapping, got ${shown ? JSON.stringify(shown) : 'this key'} a second time`;
   }
   if (code === 'TAB_AS_INDENT') return 'invalid YAML: expected spaces for indentation, got a tab';
   return `invalid YAML: ${firstLine(message)}`;

@@ -174,6 +174,12 @@ export class Workload {
     if (arrival.outputTokens !== undefined) out.outputTokens = arrival.outputTokens;
   }
 
+  /** Fills the tenant and difficulty of an agent session arriving at `nowMs` (its tokens come from its plan). */
+  drawSession(out: RequestDraw, nowMs = 0): void {
+    out.tenant = this.schedules.length > 0 ? this.pickScheduledTenant(nowMs) : pick(this.tenantCumulative, this.tenantRandom());
+    out.difficulty = pick(this.difficultyCumulative, this.difficultyRandom());
+  }
+
   /** A tenant drawn in proportion to share x its schedule multiplier at `nowMs`. */
   private pickScheduledTenant(nowMs: number): number {
     const total = this.tenantFactor(nowMs);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,6 +205,8 @@ describe('SLO gates on compare', () => {
   });
 
   it('writes JUnit XML with one test case per variant and SLO, and a failure for each breach', () => {
+    // The directory must exist: a missing one is refused before the run (test/cli/output-paths.test.ts).
+    mkdirSync(join(dir, 'reports'), { recursive: true });
     const junit = join(dir, 'reports', 'slo.xml');
     const { status } = cli([
       'compare', 'scenarios/seed-lab.yaml', '--layers', 'none,retry,all', '--requests', '5K',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,8 @@ describe('harness-sim run', () => {
   });
 
   it('writes the report to --out, prints nothing, and matches what stdout would have shown', () => {
+    // The directory must exist: a missing one is refused before the run (test/cli/output-paths.test.ts).
+    mkdirSync(join(outDir, 'nested'));
     const out = join(outDir, 'nested', 'report.json');
     const written = cli('run', 'scenarios/seed-lab.yaml', '--requests', '20K', '--format', 'json', '--out', out);
     expect(written.status).toBe(0);

@@ -85,6 +85,25 @@ layers:
     expect(Math.abs(three - 0.33)).toBeLessThan(0.01);
   });
 
+  it('spread requests in turn or at random: with 2 one-slot clients, random spread blocks rho / (1 + rho) = 20%, in turn far fewer', () => {
+    const spread = (how: string) => `
+name: spread
+duration: 1000s
+workload: { requests: 10K, clients: 2, clientSpread: ${how} }
+upstream:
+  models:
+    a: { latency: { dist: constant, value: 50ms } }
+layers:
+  capacity: { backpressure: { maxInFlight: 1, maxDepth: 0, maxWait: 1s } }
+`;
+    // Random: each client sees Poisson arrivals at 5/s, a loss system with one slot: rho = 5 x 0.05 = 0.25.
+    const random = run(spread('random'), 10_000).metrics.rejectedRate;
+    expect(Math.abs(random - 0.2)).toBeLessThan(fourSe(0.2, 10_000));
+    // In turn: a client's arrivals are two Poisson gaps apart, under 50 ms with probability 1 - e^-0.5 x 1.5 = 9%.
+    const inTurn = run(spread('round-robin'), 10_000).metrics.rejectedRate;
+    expect(inTurn).toBeLessThan(0.12);
+  });
+
   describe('under episodes (each breaker sees 1/N of the calls: 600/N in its 60 s window at 10 requests/s)', () => {
     const episodic = (clients: number) => `
 name: fleet-episodes
@@ -159,6 +178,29 @@ describe('SDK retries inside each harness attempt', () => {
     expect(withSdk.metrics.breakerTrips).toBe(0);
     expect(withoutSdk.metrics.breakerTrips).toBeGreaterThan(0);
     expect(Math.abs(withSdk.metrics.visibleFailureRate - 0.125)).toBeLessThan(fourSe(0.125, n));
+  });
+
+  it('wait the SDK backoff min(maxDelay, baseDelay x multiplier^k) between calls: 10 + 100 + 10 + 250 + 10 ms with no jitter', () => {
+    const sdk = (options: string, kind = '"529": 1') => `
+name: sdk-backoff
+duration: 1h
+workload: { requests: 36K }
+upstream:
+  models:
+    a:
+      errors: { rate: 100%, mix: { ${kind} }, retryAfter: 1s, latency: { dist: constant, value: 10ms } }
+layers:
+  retry: { enabled: false, sdk: { maxRetries: 2, baseDelay: 100ms, multiplier: 3, maxDelay: 250ms, jitter: none, retryOn: [429, 529]${options} } }
+`;
+    const backoff = run(sdk(''), 100);
+    expect(backoff.metrics.latencyMs.mean).toBeCloseTo(380, 6);
+    // A 429's retry-after (1 s) is a floor on each SDK delay when honorRetryAfter is on, ignored when off.
+    expect(run(sdk('', '"429": 1'), 100).metrics.latencyMs.mean).toBeCloseTo(2030, 6);
+    expect(run(sdk(', honorRetryAfter: false', '"429": 1'), 100).metrics.latencyMs.mean).toBeCloseTo(380, 6);
+    // Equal jitter: each delay in [1/2, 1] of the backoff, so the wait lies between 205 and 380 ms.
+    const jittered = run(sdk('').replace('jitter: none', 'jitter: equal'), 2000).metrics.latencyMs;
+    expect(jittered.mean).toBeGreaterThan(30 + 175 + 1);
+    expect(jittered.mean).toBeLessThan(380 - 1);
   });
 
   it('do not retry what the SDK would not: a quota 429', () => {

@@ -10,6 +10,7 @@ function run(m: { failure?: number; p95?: number; cost?: number; cacheHitRate?: 
     seed: 1,
     requests: 1000,
     simulatedMs: 0,
+    layersOn: [],
     metrics: {
       visibleFailureRate: m.failure ?? 0,
       latencyMs: { p50: 0, p95: m.p95 ?? 0, p99: 0, mean: 0 },

@@ -75,7 +75,8 @@ export function registerCompare(program: Command): void {
     const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
     const runs = variants.map((v) => ({ label: v.label, results: runSeeds(v.scenario, seeds, flags.requests) }));
     const compared = compareVariants(runs);
-    const header = { seeds, requests: runs[0]!.results[0]!.requests };
+    const first = runs[0]!.results[0]!;
+    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation };
     const text =
       flags.format === 'json'
         ? JSON.stringify(comparisonJson(compared, header), null, 2)

@@ -1,6 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../output.js';
+import { outputArgument, STDOUT } from '../output-paths.js';
 import { safeText } from '../../text/safe-text.js';
 import { printOut } from '../print.js';
 
@@ -57,7 +59,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('write a commented starter scenario')
-    .argument('[file]', 'where to write it', 'scenario.yaml')
+    .addArgument(outputArgument('[file]', 'where to write it (- for stdout)', 'scenario.yaml'))
     .option('--template <name>', `starter to copy: ${Object.keys(TEMPLATES).join(', ')}`, 'minimal')
     .option('--force', 'overwrite the file if it exists')
     .action((file: string, flags: { template: string; force?: boolean }) => {
@@ -65,16 +67,8 @@ export function registerInit(program: Command): void {
       if (!Object.hasOwn(TEMPLATES, flags.template) || !template) {
         throw new UsageError(`--template: expected one of ${Object.keys(TEMPLATES).join(', ')}, got "${flags.template}"`);
       }
-      try {
-        // 'wx' fails if the file exists, in the same call that creates it: no check-then-write race.
-        writeFileSync(file, template(), { flag: flags.force ? 'w' : 'wx' });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw new UsageError(`${file} already exists; pass --force to overwrite it`);
-        if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its directory does not exist`);
-        if (code === 'EISDIR') throw new UsageError(`cannot write ${file}: it is a directory`);
-        throw error;
-      }
+      writeFileAtomic(file, template(), { overwrite: flags.force === true, ifExists: 'pass --force to overwrite it' });
+      if (file === STDOUT) return;
       printOut(`wrote ${safeText(file)} (template ${flags.template}); next: harness-sim validate ${safeText(file)}\n`);
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HEADLINE_KEYS } from '../../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../../report/sweep-types.js';
+import { InputFileError, readInputText } from '../../scenario/input-file.js';
 import { SWEEP_FORMATS } from '../../sweep/render.js';
 import { sweepResult } from '../../sweep/run.js';
 import { UsageError } from '../errors.js';
@@ -16,6 +16,9 @@ export interface SweepPart {
   file: string;
   result: SweepResult;
 }
+
+/** The largest part file read: a million points of JSON, about 60 MiB, is the most a part holds. */
+export const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 /** The most points a part may list before it is refused as not one of ours. */
 const MAX_PART_POINTS = 1_000_000;
@@ -51,10 +54,10 @@ const partSchema = z.object({
 export function readPart(file: string): SweepPart {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, MAX_PART_BYTES, 'a sweep part');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`merge: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? 'unknown error')})`);
+    if (error instanceof InputFileError) throw new UsageError(`merge: ${file}: ${error.message}`);
+    throw error;
   }
   let json: unknown;
   try {

@@ -9,7 +9,7 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { parseParamOption, parseShard, SweepSpecError, type Shard, type SweepParam } from '../../sweep/grid.js';
 import { renderSweep, sweepGatePoints, SWEEP_FORMATS, type SweepFormat } from '../../sweep/render.js';
 import { executeSweep, planSweep, type SweepProgress } from '../../sweep/run.js';
-import { reportError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit } from '../output.js';
@@ -128,17 +128,18 @@ export function registerSweep(program: Command): void {
     );
     const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), plan.tasks.length));
     const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
-    // Simulation runs after the action returns (on worker threads), so errors from here on
-    // are reported where they surface rather than by main's synchronous handler.
-    executeSweep(plan, jobs, progress?.update)
-      .then((result) => {
+    // The action returns the running sweep: commander awaits it, so its files are put in
+    // place with the command's (src/cli/output.ts) and its errors reach main's boundary.
+    return executeSweep(plan, jobs, progress?.update).then(
+      (result) => {
         progress?.clear();
         printSweep(result, flags);
-      })
-      .catch((error: unknown) => {
+      },
+      (error: unknown) => {
         progress?.clear();
-        process.exitCode = reportError(error, process.argv.includes('--debug'));
-      });
+        throw error;
+      },
+    );
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fourSeOfShare, N, run, WIRING } from './fixtures.js';
+import { ERROR_KINDS, fourSeOfShare, N, run, WIRING } from './fixtures.js';
 
 /**
  * How the engine reads each error kind: which ones it retries (`retryOn`), falls back on
@@ -111,5 +111,27 @@ describe('error latency, retry-after and timeouts', () => {
   it('fails the errors.rate share of calls (30%, within 4 binomial standard errors)', () => {
     const { output } = run(WIRING.errorRate);
     expect(Math.abs(output.metrics.failures / N - 0.3)).toBeLessThan(fourSeOfShare(0.3, N));
+  });
+});
+
+describe('every error kind, with the default retryOn, fallbackOn and countAsFailure', () => {
+  // The providers' semantics (src/scenario/defaults.ts): a 400 is the caller's fault and a
+  // quota 429 never clears, so neither is retried; only the 400 does not fall back or count.
+  const RETRIED = ['429', '503', 'timeout', '529', '500'];
+  const FALLS_BACK = ['429', '503', 'timeout', '529', '500', 'quota'];
+  const COUNTED = ['429', '503', 'timeout', '529', '500', 'quota'];
+
+  for (const kind of ERROR_KINDS) {
+    it(`${kind}: ${RETRIED.includes(kind) ? 'retried' : 'not retried'}, ${FALLS_BACK.includes(kind) ? 'falls back' : 'no fallback'}, ${COUNTED.includes(kind) ? 'counted' : 'not counted'} by the breaker`, () => {
+      const { result } = run(WIRING[`kind_${kind}`]);
+      expect(result.byModel.a!.calls).toBe(RETRIED.includes(kind) ? 3 * N : N);
+      expect(result.byModel.b!.calls).toBe(FALLS_BACK.includes(kind) ? N : 0);
+      const breaker = run(WIRING[`breakerKind_${kind}`]);
+      expect(breaker.output.metrics.modelCalls).toBe(COUNTED.includes(kind) ? 10 : N);
+    });
+  }
+
+  it('retries a quota error once retryOn lists it', () => {
+    expect(run(WIRING.retryOnListedQuota).output.metrics.modelCalls).toBe(3 * N);
   });
 });

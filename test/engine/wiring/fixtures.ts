@@ -160,10 +160,21 @@ export const DISTRIBUTIONS = {
     mean: 200 * Math.exp(LOGNORMAL_SIGMA ** 2 / 2),
     variance: (Math.exp(LOGNORMAL_SIGMA ** 2) - 1) * (200 * Math.exp(LOGNORMAL_SIGMA ** 2 / 2)) ** 2,
   },
+  // Straight lines between the quantiles: half the draws U(100, 150), half U(150, 350).
+  // Mean (125 + 250) / 2 = 187.5; E[X^2] = (15833.33 + 65833.33) / 2 = 40833.33, so the
+  // variance is 40833.33 - 187.5^2 = 5677.08.
+  empirical: {
+    spec: { dist: 'empirical', quantiles: { '0': 100, '0.5': 150, '1': 350 } },
+    mean: 187.5,
+    variance: (100 ** 2 + 100 * 150 + 150 ** 2 + 150 ** 2 + 150 * 350 + 350 ** 2) / 6 - 187.5 ** 2,
+  },
 } as const;
 
+/** A distribution of token counts written as one of durations: every number gets `ms`. */
 const inMs = (d: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? `${v}ms` : v]));
+  Object.fromEntries(
+    Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? `${v}ms` : v !== null && typeof v === 'object' ? inMs(v as Record<string, unknown>) : v]),
+  );
 
 /**
  * Every distribution field set to `kind`: the tokens, `m`'s latency (and its error latency on
@@ -189,6 +200,32 @@ const allDistributions = (kind: keyof typeof DISTRIBUTIONS): ScenarioObject => {
     },
   });
 };
+
+/** Every error kind a mix can name, in the schema's order. */
+export const ERROR_KINDS = ['429', '503', 'timeout', '400', '529', '500', 'quota'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * Per error kind, two scenarios with the default retryOn, fallbackOn and countAsFailure:
+ * `kind_<k>`: model a fails every call with k (retried up to 3 attempts, 1 ms apart), then b;
+ * its error episodes (once an hour, 10 minutes) fail with the same kind, so they change
+ * nothing but are read. `breakerKind_<k>`: m fails with k through a run-long incident (a
+ * timeout in 10 ms, so calls never overlap), behind a breaker of minimumCalls 10 and a 10-day cool-down.
+ */
+function errorKindScenarios(): Record<`kind_${ErrorKind}` | `breakerKind_${ErrorKind}`, ScenarioObject> {
+  const out: Record<string, ScenarioObject> = {};
+  ERROR_KINDS.forEach((kind, i) => {
+    const episodes = { every: '1h', lasting: '10m', rate: 1, mix: { [kind]: 1 }, dist: i % 2 === 0 ? 'exponential' : 'lognormal' };
+    out[`kind_${kind}`] = merge(aDownThenB(kind, {}, { retry: { maxAttempts: 3, baseDelay: '1ms', jitter: 'none', honorRetryAfter: false } }), {
+      upstream: { models: { a: { errors: { episodes } } } },
+    });
+    out[`breakerKind_${kind}`] = scenario({
+      upstream: { models: { m: { errors: { timeoutAfter: '10ms' } } }, incidents: [{ target: 'm', at: 0, for: '10d', errorRate: 1, mix: { [kind]: 1 } }] },
+      layers: { breaker: { minimumCalls: 10, window: '10m', cooldown: '10d' } },
+    });
+  });
+  return out as Record<`kind_${ErrorKind}` | `breakerKind_${ErrorKind}`, ScenarioObject>;
+}
 
 /** h always fails, s never; half the requests each; a breaker of the given scope. */
 const scopedBreaker = (scope: 'per-target' | 'global'): ScenarioObject =>
@@ -366,4 +403,8 @@ export const WIRING = {
   distributions_uniform: allDistributions('uniform'),
   distributions_exponential: allDistributions('exponential'),
   distributions_lognormal: allDistributions('lognormal'),
+  distributions_empirical: allDistributions('empirical'),
+  ...errorKindScenarios(),
+  retryOnListedQuota: scenario({ ...mFailing('quota'), layers: { retry: { maxAttempts: 3, baseDelay: '1ms', jitter: 'none', retryOn: ['quota'] } } }),
+  overflow529: served({ concurrency: 1, queue: 0, overflow: '529' }, { latency: constant('10s') }, { retry: { maxAttempts: 2, baseDelay: '1ms', jitter: 'none' } }),
 } satisfies Record<string, ScenarioObject>;

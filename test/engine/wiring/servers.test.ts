@@ -23,6 +23,12 @@ describe('server overflow', () => {
     expect(result.metrics.retries + Math.round(result.metrics.visibleFailureRate * N)).toBe(overflows);
   });
 
+  it('answers with a 529 when overflow is 529: retried under the default retryOn', () => {
+    const { result } = run(WIRING.overflow529);
+    expect(result.metrics.retries).toBeGreaterThan(N / 2);
+    expect(result.metrics.retries + Math.round(result.metrics.visibleFailureRate * N)).toBe(result.servers[0]!.overflows);
+  });
+
   it('carries the target\'s own retry-after (2 s) on an overflow: no request ends before 10 + 2000 + 10 ms', () => {
     const { output, result } = run(WIRING.overflowRetryAfter);
     expect(result.servers[0]!.overflows).toBeGreaterThan(0);

@@ -1,0 +1,2 @@
+// An empty module: scripts/import-time.mjs measures the ESM loader's fixed cost with it.
+export {};
