@@ -1,4 +1,4 @@
-import { Lognormal } from './distributions.js';
+import { Empirical, Lognormal } from './distributions.js';
 
 /**
  * A count of at least one (turns in a session, model calls in a turn, calls in a tool
@@ -68,19 +68,19 @@ export class LognormalCount implements CountDistribution {
 }
 
 /**
- * An empirical quantile table: points (p, value) with p rising from 0 to 1 and values not
- * falling; between points the quantile is linear, then rounded to the nearest whole number
- * (at least 1). A table read off production traces reproduces their shape, tail included.
+ * An empirical quantile table (cumulative probability -> count), written like the other
+ * distributions' tables (`{ 0: 1, 0.5: 3, 0.9: 12, 1: 60 }`): linear between the points,
+ * then rounded to the nearest whole number (at least 1). A table read off production traces
+ * reproduces their shape, tail included.
  */
 export class EmpiricalCount implements CountDistribution {
-  private readonly p: Float64Array;
-  private readonly v: Float64Array;
+  private readonly continuous: Empirical;
   readonly mean: number;
-  constructor(points: readonly (readonly [number, number])[]) {
-    const problem = tableProblem(points);
-    if (problem) throw new RangeError(problem);
-    this.p = Float64Array.from(points.map((point) => point[0]));
-    this.v = Float64Array.from(points.map((point) => point[1]));
+  constructor(quantiles: Readonly<Record<string, number>>) {
+    this.continuous = new Empirical(quantiles);
+    const points = Object.entries(quantiles)
+      .map(([p, v]) => [Number(p), v] as const)
+      .sort((a, b) => a[0] - b[0]);
     // Exactly: on each linear piece, the integral of max(1, round(x)) over its values, rescaled.
     let mean = 0;
     for (let i = 1; i < points.length; i++) {
@@ -91,26 +91,8 @@ export class EmpiricalCount implements CountDistribution {
     this.mean = mean;
   }
   quantile(u: number): number {
-    const p = this.p;
-    let i = 1;
-    while (i < p.length - 1 && u > p[i]!) i++;
-    const span = p[i]! - p[i - 1]!;
-    const x = span > 0 ? this.v[i - 1]! + ((u - p[i - 1]!) / span) * (this.v[i]! - this.v[i - 1]!) : this.v[i]!;
-    return Math.max(1, Math.round(x));
+    return Math.max(1, Math.round(this.continuous.quantile(u)));
   }
-}
-
-/** What is wrong with an empirical table, or null: the schema and the class share this check. */
-export function tableProblem(points: readonly (readonly [number, number])[]): string | null {
-  if (points.length < 2) return `expected at least 2 points, got ${points.length}`;
-  if (points[0]![0] !== 0) return `expected the first point at p = 0, got ${points[0]![0]}`;
-  if (points[points.length - 1]![0] !== 1) return `expected the last point at p = 1, got ${points[points.length - 1]![0]}`;
-  for (let i = 1; i < points.length; i++) {
-    if (!(points[i]![0] > points[i - 1]![0])) return `expected p to rise from point to point, got ${points[i - 1]![0]} then ${points[i]![0]}`;
-    if (!(points[i]![1] >= points[i - 1]![1])) return `expected values not to fall, got ${points[i - 1]![1]} then ${points[i]![1]}`;
-  }
-  if (!(points[0]![1] >= 0)) return `expected values >= 0, got ${points[0]![1]}`;
-  return null;
 }
 
 /** The integral of max(1, round(t)) dt from 0 to x >= 0 (Math.round: halves round up). */
@@ -143,7 +125,7 @@ export type CountSpec =
   | { dist: 'constant'; value: number }
   | { dist: 'geometric'; mean: number }
   | { dist: 'lognormal'; p50: number; p95: number }
-  | { dist: 'empirical'; quantiles: [number, number][] };
+  | { dist: 'empirical'; quantiles: Record<string, number> };
 
 /** Builds the sampler of a parsed count distribution. */
 export function makeCountDistribution(spec: CountSpec): CountDistribution {

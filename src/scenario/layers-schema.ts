@@ -95,7 +95,7 @@ const capacitySchema = z.strictObject({
       maxWait: durationMs(),
     })
     .optional(),
-  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount() }).optional(),
+  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount().refine((n) => n > 0, { message: 'expected at least 1 token per minute (a budget of 0 admits nothing; turn the layer off instead)' }) }).optional(),
 });
 
 const scopeSchema = z.strictObject({

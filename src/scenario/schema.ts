@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkConsistency } from './consistency.js';
 import { DEFAULTS } from './defaults.js';
 import {
   boundedInt,
@@ -179,6 +180,7 @@ export const scenarioSchema = z.strictObject({
   checkReferences(scenario, ctx);
   checkHedging(scenario, ctx);
   checkSessions(scenario, ctx);
+  checkConsistency(scenario, ctx);
 });
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tableProblem } from '../random/count-distributions.js';
+import { empiricalTableProblem } from '../random/distributions.js';
 import { DEFAULTS } from './defaults.js';
 import { boundedInt, distribution, durationOrZeroMs, rate, tokenCount } from './fields.js';
 import type { SessionLayerConfig } from './layers-schema.js';
@@ -22,17 +22,22 @@ export function countDistribution() {
       z.strictObject({ dist: z.literal('constant'), value: boundedInt(1, 1_000_000) }),
       z.strictObject({ dist: z.literal('geometric'), mean: z.number(countError('a mean from 1 to 1,000,000')).finite().min(1, countError('a mean of at least 1')).max(1_000_000, countError('a mean of at most 1,000,000')) }),
       z.strictObject({ dist: z.literal('lognormal'), p50: z.number().finite().positive().max(1_000_000), p95: z.number().finite().positive().max(1_000_000) }),
-      z.strictObject({
-        dist: z.literal('empirical'),
-        /** [p, value] points, p from 0 to 1 rising, values not falling (a quantile table). */
-        quantiles: z.array(z.tuple([z.number().finite().min(0).max(1), z.number().finite().min(0).max(1_000_000)])).min(2).max(1000),
-      }),
+      /** A quantile table, `{ 0: 1, 0.5: 3, 0.9: 12, 1: 60 }`: linear between the points, then rounded. */
+      z.strictObject({ dist: z.literal('empirical'), quantiles: z.record(z.string(), z.number().finite().min(0).max(1_000_000)) }),
     ])
     .superRefine((d, ctx) => {
       if (d.dist === 'lognormal' && !(d.p95 >= d.p50)) ctx.addIssue({ code: 'custom', path: ['p95'], message: `expected p95 >= p50 (${d.p50}), got ${d.p95}` });
       if (d.dist === 'empirical') {
-        const problem = tableProblem(d.quantiles);
-        if (problem) ctx.addIssue({ code: 'custom', path: ['quantiles'], message: problem });
+        const keys = Object.keys(d.quantiles);
+        const bad = keys.find((k) => !/^(0(\.\d+)?|1(\.0+)?)$/.test(k));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['quantiles', bad], message: `expected a cumulative probability between 0 and 1 as the key, got ${JSON.stringify(bad.slice(0, 20))}` });
+        } else if (keys.length > 1000) {
+          ctx.addIssue({ code: 'custom', path: ['quantiles'], message: `expected at most 1000 quantiles, got ${keys.length}` });
+        } else {
+          const problem = empiricalTableProblem(Object.entries(d.quantiles).map(([p, v]) => [Number(p), v] as const).sort((a, b) => a[0] - b[0]));
+          if (problem) ctx.addIssue({ code: 'custom', path: ['quantiles'], message: `the quantile table ${problem}` });
+        }
       }
     });
 }

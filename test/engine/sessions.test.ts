@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/engine/simulator.js';
 import type { SessionMetrics } from '../../src/metrics/session-metrics.js';
 import { TurnEnd } from '../../src/metrics/session-metrics.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { loadScenarioFile, parseScenarioText } from '../../src/scenario/load.js';
 
 // The agent loop on small, deterministic scenarios: constant counts, tokens and latencies,
 // so every figure below follows by hand from the loop's rules (see src/engine/sessions.ts).
@@ -197,5 +199,20 @@ describe('the agent loop', () => {
     expect(a.sessions).toBe(300);
     expect(a.inSystem).toBe(0);
     expect([...a.turnEnds].reduce((x, y) => x + y, 0)).toBe(a.turns);
+  });
+});
+
+describe('every distribution kind of a session', () => {
+  const dir = 'test/fixtures/sessions';
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+
+  it.each(files)('runs %s to the end: every session ends once, every turn once', (file) => {
+    const { scenario } = loadScenarioFile(join(dir, file));
+    const s = simulate(scenario).sessions!;
+    expect(s.sessions).toBe(40);
+    expect(s.inSystem).toBe(0);
+    expect([...s.turnEnds].reduce((x, y) => x + y, 0)).toBe(s.turns);
+    expect(s.turns).toBeGreaterThanOrEqual(40);
+    expect(s.modelCalls).toBeGreaterThanOrEqual(s.turns);
   });
 });

@@ -29,7 +29,7 @@ describe('the session blocks of a scenario', () => {
   });
 
   it('reads every count distribution: constant, geometric, lognormal and an empirical quantile table', () => {
-    const text = `workload:\n  tools: { read: 1 }\n  sessions:\n    turns: { dist: constant, value: 2 }\n    callsPerTurn: { dist: empirical, quantiles: [[0, 1], [0.5, 4], [1, 40]] }\n    toolsPerBatch: { dist: lognormal, p50: 1, p95: 3 }\n${MODELS}`;
+    const text = `workload:\n  tools: { read: 1 }\n  sessions:\n    turns: { dist: constant, value: 2 }\n    callsPerTurn: { dist: empirical, quantiles: { 0: 1, 0.5: 4, 1: 40 } }\n    toolsPerBatch: { dist: lognormal, p50: 1, p95: 3 }\n${MODELS}`;
     expect(issuesOf(text)).toEqual([]);
   });
 
@@ -40,7 +40,7 @@ describe('the session blocks of a scenario', () => {
     ['result tokens of an unknown tool', `workload:\n  tools: { read: 1 }\n  sessions:\n    toolResultTokens: { raed: { dist: constant, value: 5 } }\n${MODELS}`, 's.yaml:4:31 workload.sessions.toolResultTokens.raed: expected "default" or one of workload.tools (read), got "raed"'],
     ['a batch above 64 calls', `workload:\n  tools: { read: 1 }\n  sessions: { toolsPerBatch: { dist: constant, value: 65 } }\n${MODELS}`, 's.yaml:3:55 workload.sessions.toolsPerBatch.value: expected at most 64 calls per batch, got 65'],
     ['a geometric mean below 1', `workload:\n  tools: { read: 1 }\n  sessions: { turns: { dist: geometric, mean: 0.5 } }\n${MODELS}`, 's.yaml:3:47 workload.sessions.turns.mean: expected a mean of at least 1, got 0.5'],
-    ['a falling quantile table', `workload:\n  tools: { read: 1 }\n  sessions: { turns: { dist: empirical, quantiles: [[0, 5], [1, 2]] } }\n${MODELS}`, 's.yaml:3:52 workload.sessions.turns.quantiles: expected values not to fall, got 5 then 2'],
+    ['a falling quantile table', `workload:\n  tools: { read: 1 }\n  sessions: { turns: { dist: empirical, quantiles: { 0: 5, 1: 2 } } }\n${MODELS}`, 's.yaml:3:52 workload.sessions.turns.quantiles: the quantile table values must not decrease'],
     ['compaction keeping everything', `workload:\n  tools: { read: 1 }\n  sessions: { compaction: { above: 100K, keep: 100% } }\n${MODELS}`, 's.yaml:3:48 workload.sessions.compaction.keep: expected a share above 0 and below 1, got 1'],
     ['an unknown loop-guard action', `workload:\n  tools: { read: 1 }\n  sessions: {}\n${MODELS}layers:\n  session: { onLoop: retry }\n`, 's.yaml:8:22 layers.session.onLoop: expected one of "route-around", "stop-turn", got "retry"'],
   ])('refuses %s in one positioned line', (_what, text, expected) => {

@@ -9,7 +9,8 @@ import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds } from '../replicate.js';
+import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
+import type { RunResult } from '../../metrics/results.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
 
@@ -73,7 +74,16 @@ export function registerCompare(program: Command): void {
     const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
     const variants = buildVariants(scenarios, flags);
     const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
-    const runs = variants.map((v) => ({ label: v.label, results: runSeeds(v.scenario, seeds, flags.requests) }));
+    const watch = watchRuns('compare');
+    let runs: { label: string; results: RunResult[] }[];
+    try {
+      runs = variants.map((v, i) => {
+        const progress = watch.progress ? (done: number) => watch.progress!((i + done) / variants.length) : undefined;
+        return { label: v.label, results: runSeeds(v.scenario, seeds, flags.requests, progress) };
+      });
+    } finally {
+      watch.clear();
+    }
     const compared = compareVariants(runs);
     const first = runs[0]!.results[0]!;
     const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation };
