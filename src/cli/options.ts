@@ -15,7 +15,8 @@ export function requestsOption(value: string): number {
 /** Parses `--seed 42`. */
 export function seedOption(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${value}"`);
+  // Number('') and Number(' ') are 0: only digits make a seed.
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${value}"`);
   return n;
 }
 

@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import { simulate } from '../engine/simulator.js';
+import { simulate, type RunProgress } from '../engine/simulator.js';
 import { buildResult, type RunResult } from '../metrics/results.js';
 import { headlineSeries, means, roundInterval, summarise } from '../report/confidence.js';
 import { integer, ms } from '../text/format.js';
@@ -11,6 +11,7 @@ import type { NamedScenario } from '../report/variants.js';
 import { UsageError } from './errors.js';
 import { applyGates, checksFor, type GateFlags } from './gates.js';
 import { emit } from './output.js';
+import { progressLine } from './progress.js';
 
 /**
  * Replications: the same scenario under seeds `seed, seed+1, ..., seed+N-1`, so a figure
@@ -43,9 +44,25 @@ export function replicationSeeds(base: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => base + i);
 }
 
-/** Runs the scenario once per seed and returns the results in seed order. */
-export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined): RunResult[] {
-  return seeds.map((seed) => buildResult(scenario.name, simulate(scenario, { seed, requests })));
+/**
+ * Runs the scenario once per seed and returns the results in seed order; `progress` hears
+ * the share of all the seeds done (only pass it when someone watches: it runs the kernel in batches).
+ */
+export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined, progress?: RunProgress): RunResult[] {
+  return seeds.map((seed, i) => {
+    const watch = progress ? (done: number) => progress((i + done) / seeds.length) : undefined;
+    return buildResult(scenario.name, simulate(scenario, { seed, requests }, watch));
+  });
+}
+
+/**
+ * The progress line of `run` and `compare` on stderr, shown on a terminal once a run has
+ * taken a second, and the callback to hand the simulation (undefined when nobody watches,
+ * so an unwatched run goes straight through).
+ */
+export function watchRuns(label: string): { progress: RunProgress | undefined; clear: () => void } {
+  const line = progressLine(process.stderr, label, { delayMs: 1000 });
+  return { progress: process.stderr.isTTY ? (done) => line.update(done) : undefined, clear: () => line.clear() };
 }
 
 /** The JSON of a replicated run: seeds, and per metric the mean, interval and every value. */
@@ -100,7 +117,13 @@ export interface ReplicatedRunFlags extends GateFlags {
  */
 export function runReplicated(scenario: NamedScenario, flags: ReplicatedRunFlags): void {
   const seeds = replicationSeeds(flags.seed ?? scenario.seed, flags.replications);
-  const results = runSeeds(scenario, seeds, flags.requests);
+  const watch = watchRuns('run');
+  let results: RunResult[];
+  try {
+    results = runSeeds(scenario, seeds, flags.requests, watch.progress);
+  } finally {
+    watch.clear();
+  }
   const text =
     flags.format === 'json'
       ? JSON.stringify(replicatedJson(scenario.name, seeds, results), null, 2)

@@ -62,4 +62,40 @@ export class Billing {
   abandonedCallServed(call: CallState): void {
     if (call.target < this.world.modelCount) this.world.metrics.recordAbandonedWork(call.target, call.tenant, call.tier, call.tokens, call.costUsd);
   }
+
+  /**
+   * Bills a finished hedge of `req` on `targetId` (same rule as any model call) and returns
+   * the tokens billed.
+   */
+  hedgeCall(req: RequestState, targetId: number, outcome: number, latencyMs: number): number {
+    let tokens = 0;
+    let costUsd = 0;
+    if (outcome === Outcome.Success || outcome === Outcome.Timeout) {
+      tokens = this.world.pricing.tokens(req);
+      costUsd = this.world.pricing.costUsd(req, this.world.targets[targetId]!, targetId);
+    }
+    req.billedTokens += tokens;
+    req.costUsd += costUsd;
+    this.world.metrics.recordModelCall(targetId, outcome !== Outcome.Success, latencyMs, tokens, costUsd);
+    return tokens;
+  }
+
+  /**
+   * A call abandoned to a hedge's answer still runs at the provider: price it now, while the
+   * request's tokens are at hand (nothing when its drawn outcome bills nothing), and keep the
+   * bill on `call` until it finishes (`hedgeAbandonedDone`).
+   */
+  priceHedgeAbandoned(call: { target: number; outcome: number; tokens: number; costUsd: number; tenant: number; tier: number }, req: RequestState): void {
+    call.tenant = req.tenant;
+    call.tier = req.label;
+    if (call.outcome !== Outcome.Success && call.outcome !== Outcome.Timeout) return;
+    call.tokens = this.world.pricing.tokens(req);
+    call.costUsd = this.world.pricing.costUsd(req, this.world.targets[call.target]!, call.target);
+  }
+
+  /** An abandoned call finished: it counts as a model call, and what it billed is wasted. */
+  hedgeAbandonedDone(call: { target: number; outcome: number; latencyMs: number; tokens: number; costUsd: number; tenant: number; tier: number }): void {
+    this.world.metrics.recordModelCall(call.target, call.outcome !== Outcome.Success, call.latencyMs, 0, 0);
+    if (call.tokens > 0 || call.costUsd > 0) this.world.metrics.recordAbandonedWork(call.target, call.tenant, call.tier, call.tokens, call.costUsd);
+  }
 }

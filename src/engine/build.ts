@@ -65,6 +65,10 @@ export interface WorldDraws {
   readonly routingVerdicts: KeyedUniform;
   /** The classifier call's latency (request, 0, 0). */
   readonly classifierLatency: KeyedUniform;
+  /** Which client request or session i goes to under `clientSpread: random`, keyed (i, 0, 0); null when they go in turn. */
+  readonly clients: KeyedUniform | null;
+  /** The jitter of each SDK retry delay (`layers.retry.sdk`). */
+  readonly sdkRetryJitter: UniformSource;
 }
 
 /** The target configuration of every target id: models, then tools (a tool without an entry gets the defaults). */
@@ -131,6 +135,8 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
       retryJitter: streams.stream('retry-jitter'),
       routingVerdicts: streams.keyed('routing-verdicts'),
       classifierLatency: streams.keyed('classifier-latency'),
+      clients: scenario.workload.clients > 1 && scenario.workload.clientSpread === 'random' ? streams.keyed('clients') : null,
+      sdkRetryJitter: streams.stream('sdk-retry-jitter'),
     },
     sessions,
   };

@@ -25,5 +25,11 @@ export const EventKind = {
   SessionArrival: 7,
   /** A session's user sends the next turn, after the think time; carries (session slot, generation) (`sessions.ts`). */
   TurnStart: 8,
+  /** The SDK's own retry delay ended: the attempt's next call goes out (`request-flow.ts`). */
+  SdkRetryDue: 9,
+  /** A model call has not answered after the hedge delay: send a hedge (`hedging.ts`). */
+  HedgeDue: 10,
+  /** A hedge, or a call abandoned to a hedge, answered (`hedging.ts`; carries flight id and generation). */
+  HedgeDone: 11,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];

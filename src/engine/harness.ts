@@ -13,29 +13,57 @@ import type { LayerStats } from '../metrics/run-output.js';
 import type { RandomStreams } from '../random/random.js';
 
 /**
+ * The stateful layers of one harness instance (a pod): `workload.clients` instances each
+ * hold their own, built from the same settings, so N pods deployed with one config each
+ * have a breaker that sees 1/N of the calls, and each admits up to its own limits.
+ */
+export interface ClientLayers {
+  retryBudget: RetryBudget | null;
+  /** One breaker per target id (models then tools), or one shared breaker for `scope: global`. */
+  breakers: CircuitBreaker[] | null;
+  perKey: KeyedRateLimiter | null;
+  tokenBudget: TokenBucket | null;
+  backpressure: Backpressure | null;
+}
+
+/** The provider SDK's retry loop inside each harness attempt (`layers.retry.sdk`). */
+export interface SdkRetry {
+  policy: RetryPolicy;
+  /** Outcomes the SDK retries, indexed by `Outcome`. */
+  retryOn: boolean[];
+}
+
+/** Hedged model calls (`layers.hedge`). */
+export interface HedgeSettings {
+  afterMs: number;
+  maxExtra: number;
+  /** Hedge to the next model of the request's list rather than the same one. */
+  next: boolean;
+}
+
+/**
  * The enabled harness layers of one run, built from the scenario. A disabled layer is
  * `null`, so the request flow reads "if this layer is on, ask it".
  *
  * The order a request meets them is fixed (see AGENTS.md):
  * capacity (per-key limit -> token budget -> backpressure) -> routing (classifier, tier)
- * -> per target: breaker -> call -> retry -> fallback -> quality fallback
- * -> tools: scope -> tool breaker -> call -> retry.  The cache prices every model call.
+ * -> per target: breaker -> call (SDK retries inside; hedges beside) -> retry -> fallback
+ * -> quality fallback -> tools: scope -> tool breaker -> call -> retry.
+ * The cache prices every model call. Stateful layers live per client (`clients`).
  */
 export interface Harness {
+  /** Each client's own stateful layers, by client index (one unless `workload.clients`). */
+  clients: ClientLayers[];
   retry: RetryPolicy | null;
   /** Retryable outcomes, indexed by `Outcome`. */
   retryOn: boolean[];
-  retryBudget: RetryBudget | null;
-  /** One breaker per target id (models then tools), or one shared breaker for `scope: global`. */
-  breakers: CircuitBreaker[] | null;
   /** Outcomes a breaker counts as failures, indexed by `Outcome`. */
   breakerCounts: boolean[];
-  perKey: KeyedRateLimiter | null;
-  /** Tenant index -> key id in `perKey`. */
+  /** Tenant index -> key id in every client's `perKey`. */
   perKeyIds: Int32Array;
-  tokenBudget: TokenBucket | null;
-  backpressure: Backpressure | null;
   backpressureMaxWaitMs: number;
+  sdk: SdkRetry | null;
+  hedge: HedgeSettings | null;
   router: ModelRouter | null;
   /** Outcomes that move a call on to the next model, indexed by `Outcome`. */
   fallbackOn: boolean[];
@@ -66,7 +94,7 @@ function outcomeFlags(kinds: readonly string[]): boolean[] {
 export interface HarnessSource {
   layers: ParsedScenario['layers'];
   upstream: { defaultModel?: string | undefined };
-  workload: { prompt: { prefix: ParsedScenario['workload']['prompt']['prefix'] } };
+  workload: { prompt: { prefix: ParsedScenario['workload']['prompt']['prefix'] }; clients?: number };
 }
 
 /**
@@ -83,8 +111,8 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
   const cache = layers.cache?.enabled ? layers.cache : null;
   const targetCount = names.models.length + names.tools.length;
 
-  let breakers: CircuitBreaker[] | null = null;
-  if (b) {
+  const makeBreakers = (): CircuitBreaker[] | null => {
+    if (!b) return null;
     const make = () =>
       new CircuitBreaker(clock, {
         windowMs: b.window,
@@ -96,25 +124,39 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
       });
     if (b.scope === 'global') {
       const shared = make();
-      breakers = Array.from({ length: targetCount }, () => shared);
-    } else {
-      breakers = Array.from({ length: targetCount }, make);
+      return Array.from({ length: targetCount }, () => shared);
     }
-  }
+    return Array.from({ length: targetCount }, make);
+  };
 
-  let perKey: KeyedRateLimiter | null = null;
   const perKeyIds = new Int32Array(names.tenants.length);
-  if (c?.perKey) {
+  const makePerKey = (): KeyedRateLimiter | null => {
+    if (!c?.perKey) return null;
     const limits = KeyedRateLimiter.splitQuota(c.perKey.quotaRpm, c.perKey.shares);
     const unlisted = c.perKey.unlisted;
     const listedShare = Object.values(c.perKey.shares).reduce((x, y) => x + y, 0);
-    perKey = new KeyedRateLimiter(clock, {
+    const perKey = new KeyedRateLimiter(clock, {
       limits,
       unlisted,
       sharedLimit: unlisted === 'share' ? { ratePerSec: (c.perKey.quotaRpm * Math.max(0.01, 1 - listedShare)) / 60, burst: Math.max(1, c.perKey.quotaRpm * Math.max(0.01, 1 - listedShare)) } : undefined,
     });
-    names.tenants.forEach((tenant, i) => (perKeyIds[i] = perKey!.keyId(tenant)));
-  }
+    // Every client's limiter is built alike, so key ids agree across clients.
+    names.tenants.forEach((tenant, i) => (perKeyIds[i] = perKey.keyId(tenant)));
+    return perKey;
+  };
+
+  const clients: ClientLayers[] = Array.from({ length: scenario.workload.clients ?? 1 }, () => ({
+    retryBudget: r?.budget ? new RetryBudget(clock, { ratio: r.budget.ratio, minRetriesPerSec: r.budget.minRetriesPerSec, windowMs: r.budget.window }) : null,
+    breakers: makeBreakers(),
+    perKey: makePerKey(),
+    tokenBudget: c?.tokenBudget ? TokenBucket.perMinute(clock, c.tokenBudget.tokensPerMinute) : null,
+    backpressure: c?.backpressure
+      ? new Backpressure(clock, { maxInFlight: c.backpressure.maxInFlight, maxDepth: c.backpressure.maxDepth, maxWaitMs: c.backpressure.maxWait })
+      : null,
+  }));
+  // The SDK's loop is the client library's, so it runs whether or not the harness retry layer is on.
+  const sdk = layers.retry?.sdk && layers.retry.sdk.maxRetries > 0 ? layers.retry.sdk : null;
+  const hedge = layers.hedge?.enabled ? layers.hedge : null;
 
   let router: ModelRouter | null = null;
   let classifier: Harness['classifier'] = null;
@@ -137,6 +179,7 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
   }
 
   return {
+    clients,
     retry: r
       ? new RetryPolicy({
           maxAttempts: r.maxAttempts,
@@ -148,15 +191,22 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
         })
       : null,
     retryOn: outcomeFlags(r?.retryOn ?? []),
-    retryBudget: r?.budget ? new RetryBudget(clock, { ratio: r.budget.ratio, minRetriesPerSec: r.budget.minRetriesPerSec, windowMs: r.budget.window }) : null,
-    breakers,
     breakerCounts: outcomeFlags(b?.countAsFailure ?? []),
-    perKey,
     perKeyIds,
-    tokenBudget: c?.tokenBudget ? TokenBucket.perMinute(clock, c.tokenBudget.tokensPerMinute) : null,
-    backpressure: c?.backpressure
-      ? new Backpressure(clock, { maxInFlight: c.backpressure.maxInFlight, maxDepth: c.backpressure.maxDepth, maxWaitMs: c.backpressure.maxWait })
+    sdk: sdk
+      ? {
+          policy: new RetryPolicy({
+            maxAttempts: sdk.maxRetries + 1,
+            baseDelayMs: sdk.baseDelay,
+            multiplier: sdk.multiplier,
+            maxDelayMs: Math.max(sdk.maxDelay, sdk.baseDelay),
+            jitter: sdk.jitter,
+            honorRetryAfter: sdk.honorRetryAfter,
+          }),
+          retryOn: outcomeFlags(sdk.retryOn),
+        }
       : null,
+    hedge: hedge ? { afterMs: hedge.after, maxExtra: hedge.maxExtra, next: hedge.target === 'next' } : null,
     backpressureMaxWaitMs: c?.backpressure?.maxWait ?? 0,
     router,
     fallbackOn: outcomeFlags(routing?.fallbackOn ?? []),
@@ -176,20 +226,22 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
   };
 }
 
-/** Breakers not closed now (a shared breaker counts once per target it guards), for the timeline. */
+/** Breakers not closed now, over every client (a shared breaker counts once per target it guards), for the timeline. */
 export function openBreakers(harness: Harness): number {
-  const breakers = harness.breakers;
-  if (breakers === null) return 0;
   let open = 0;
-  for (let i = 0; i < breakers.length; i++) if (breakers[i]!.state !== 'closed') open++;
+  for (const client of harness.clients) {
+    const breakers = client.breakers;
+    if (breakers === null) return 0;
+    for (let i = 0; i < breakers.length; i++) if (breakers[i]!.state !== 'closed') open++;
+  }
   return open;
 }
 
-/** The layers' own counters at the end of a run. */
+/** The layers' own counters at the end of a run, summed over the clients. */
 export function layerStats(harness: Harness): LayerStats {
-  const breakers = harness.breakers ? [...new Set(harness.breakers)] : [];
+  const breakers = harness.clients.flatMap((client) => (client.breakers ? [...new Set(client.breakers)] : []));
   return {
-    retryBudgetDenied: harness.retryBudget?.denied ?? 0,
+    retryBudgetDenied: harness.clients.reduce((sum, client) => sum + (client.retryBudget?.denied ?? 0), 0),
     breakerTrips: breakers.reduce((s, b) => s + b.trips, 0),
     breakerReopens: breakers.reduce((s, b) => s + b.reopens, 0),
     breakerOpenMs: breakers.reduce((s, b) => s + b.openMs(), 0),

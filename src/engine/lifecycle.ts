@@ -88,7 +88,19 @@ export class RequestLifecycle {
     req.inputTokens = this.draw.inputTokens;
     req.outputTokens = this.draw.outputTokens;
     req.toolMask = this.drawTools();
+    req.client = this.clientOf(index);
     this.enter(req);
+  }
+
+  /**
+   * The client (harness instance) that serves request or session `index`: in turn, or one
+   * drawn by key (index) from the `clients` stream, so a session's calls all go to one client.
+   */
+  clientOf(index: number): number {
+    const n = this.world.harness.clients.length;
+    if (n === 1) return 0;
+    const draw = this.world.draws.clients;
+    return draw === null ? index % n : Math.min(n - 1, Math.floor(draw.at(index, 0, 0) * n));
   }
 
   /** A session's model call, its attributes set, arrives at capacity like a request. */
@@ -100,12 +112,13 @@ export class RequestLifecycle {
   /** Capacity in order: per-key quota -> token budget -> backpressure; rejected, queued, or admitted. */
   private enter(req: RequestState): void {
     const h = this.world.harness;
-    if (h.perKey !== null && !h.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
-    if (h.tokenBudget !== null && !h.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
+    const c = h.clients[req.client]!;
+    if (c.perKey !== null && !c.perKey.tryTake(h.perKeyIds[req.tenant]!)) return this.end(req, RequestOutcome.Rejected);
+    if (c.tokenBudget !== null && !c.tokenBudget.tryTake(this.world.prefixTokens + req.inputTokens + req.outputTokens)) {
       return this.end(req, RequestOutcome.Rejected);
     }
-    if (h.backpressure !== null) {
-      const admission = h.backpressure.tryEnter(req.slot);
+    if (c.backpressure !== null) {
+      const admission = c.backpressure.tryEnter(req.slot);
       if (admission === Admission.Rejected) return this.end(req, RequestOutcome.Rejected);
       if (admission === Admission.Queued) {
         enterPhase(req, Phase.Queued);
@@ -131,7 +144,7 @@ export class RequestLifecycle {
     const req = this.requests.current(slot, generation);
     if (req === null) return;
     expectEvent(req, EventKind.QueueDeadline);
-    if (!this.world.harness.backpressure!.cancel(req.slot)) throw new Error(`internal: request ${req.request} is queued but not waiting at backpressure`);
+    if (!this.world.harness.clients[req.client]!.backpressure!.cancel(req.slot)) throw new Error(`internal: request ${req.request} is queued but not waiting at backpressure`);
     this.end(req, RequestOutcome.Rejected);
   }
 
@@ -154,14 +167,15 @@ export class RequestLifecycle {
       e.batchSlot = req.batchSlot;
     }
     const holdsSlot = req.holdsSlot;
+    const client = req.client;
     this.requests.release(req);
-    if (holdsSlot) this.handSlotOn(now);
+    if (holdsSlot) this.handSlotOn(now, client);
     if (role !== CallRole.Request) this.onCallEnd!(this.callEnd);
   }
 
-  /** Hands a freed backpressure slot to the oldest waiter, if any. */
-  private handSlotOn(now: number): void {
-    const next = this.world.harness.backpressure!.release();
+  /** Hands a freed backpressure slot of `client` to its oldest waiter (a request of the same client), if any. */
+  private handSlotOn(now: number, client: number): void {
+    const next = this.world.harness.clients[client]!.backpressure!.release();
     if (next < 0) return;
     // The waiter's deadline goes stale with its generation. It starts through an event, so a
     // chain of fast failures cannot recurse without bound; on the normal lane, after every

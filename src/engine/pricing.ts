@@ -26,20 +26,23 @@ export class CallPricing {
     return this.prefixTokens + req.inputTokens + req.outputTokens;
   }
 
-  /** The prompt-cache key of a call of `req` to its current target. */
-  cacheKey(req: RequestState): number {
-    return this.cachePerTenant ? req.target * this.tenantCount + req.tenant : req.target;
+  /** The prompt-cache key of a call of `req` to target id `targetId` (its current target by default). */
+  cacheKey(req: RequestState, targetId = req.target): number {
+    return this.cachePerTenant ? targetId * this.tenantCount + req.tenant : targetId;
   }
 
-  /** The call's cost on `target` in dollars; records the cache's savings as a side effect. */
-  costUsd(req: RequestState, target: Target): number {
+  /**
+   * The call's cost on `target` (id `targetId`, the request's current target by default: a
+   * hedge may go to another) in dollars; records the cache's savings as a side effect.
+   */
+  costUsd(req: RequestState, target: Target, targetId = req.target): number {
     if (req.session !== null && this.sessions !== null) {
-      return this.sessions.costUsd(req.session, req.target, target, this.cacheKey(req), req.inputTokens, req.outputTokens);
+      return this.sessions.costUsd(req.session, targetId, target, this.cacheKey(req, targetId), req.inputTokens, req.outputTokens);
     }
     const cache = this.cache;
     let inputCostUsd: number;
     if (cache !== null) {
-      const lookup = cache.lookup(this.cacheKey(req), req.inputTokens);
+      const lookup = cache.lookup(this.cacheKey(req, targetId), req.inputTokens);
       inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
       this.metrics.recordCacheSavings(cache.savingsUsd(lookup, target.inputPriceUsdPerMTok));
     } else {

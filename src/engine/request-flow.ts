@@ -10,6 +10,7 @@ import { EventKind } from './events.js';
 import type { Kernel } from './kernel.js';
 import type { Pool } from './pool.js';
 import { enterPhase, expectEvent, Phase, type RequestState } from './request-state.js';
+import { Hedging } from './hedging.js';
 import { ServerCalls } from './server-calls.js';
 
 /** Ends a request with its outcome (see `RequestLifecycle.end`). */
@@ -28,6 +29,8 @@ export class RequestFlow {
   /** The upstream's answer to the call being started; owned here so no call allocates. */
   private readonly call: CallResult = { outcome: Outcome.Success, latencyMs: 0, retryAfterMs: 0 };
   readonly servers: ServerCalls;
+  /** Hedged model calls (`layers.hedge`), or null. */
+  private readonly hedging: Hedging | null;
 
   constructor(
     private readonly world: World,
@@ -37,9 +40,23 @@ export class RequestFlow {
     private readonly end: RequestEnd,
   ) {
     this.servers = new ServerCalls(world, kernel, billing, requests, (req) => this.onAnswer(req));
+    this.hedging =
+      world.harness.hedge === null
+        ? null
+        : new Hedging(world, kernel, billing, requests, {
+            succeed: (req, tokens) => this.onModelAnswer(req, tokens),
+            fail: (req, outcome) => this.onCallFailed(req, outcome),
+          });
     kernel.on(EventKind.CallDone, (slot, generation) => {
       const req = this.requests.current(slot, generation);
       if (req !== null) this.onAnswer(req);
+    });
+    kernel.on(EventKind.SdkRetryDue, (slot, generation) => {
+      const req = this.requests.current(slot, generation);
+      if (req === null) return;
+      expectEvent(req, EventKind.SdkRetryDue);
+      this.world.metrics.recordUpstreamCall(CallCause.SdkRetry);
+      this.send(req);
     });
     kernel.on(EventKind.RetryDue, (slot, generation) => {
       const req = this.requests.current(slot, generation);
@@ -95,23 +112,33 @@ export class RequestFlow {
     this.startCall(req);
   }
 
-  /** Sends the request's next call to `req.target`, unless its breaker is open. */
+  /** Starts a harness attempt: the request's next call to `req.target`, unless its client's breaker is open. */
   private startCall(req: RequestState): void {
     const { harness: h, metrics } = this.world;
-    if (h.breakers !== null) {
-      req.permit = h.breakers[req.target]!.tryAcquire();
+    const c = h.clients[req.client]!;
+    if (c.breakers !== null) {
+      req.permit = c.breakers[req.target]!.tryAcquire();
       if (req.permit === Permit.Denied) {
         metrics.recordShortCircuit();
         this.onCallFailed(req, Outcome.Open);
         return;
       }
     }
-    if (req.attempt === 0) h.retryBudget?.onFirstAttempt();
-    if (req.phase === Phase.Model) metrics.recordUpstreamCall(req.permit === Permit.Probe && h.breakers !== null ? CallCause.Probe : req.callCause);
+    if (req.attempt === 0) c.retryBudget?.onFirstAttempt();
+    if (req.phase === Phase.Model) metrics.recordUpstreamCall(req.permit === Permit.Probe && c.breakers !== null ? CallCause.Probe : req.callCause);
+    req.attempt++;
+    req.attemptStartMs = this.kernel.now();
+    req.sdkRetries = 0;
+    req.sdkPreviousDelayMs = 0;
+    this.send(req);
+    if (this.hedging !== null && req.phase === Phase.Model) this.hedging.arm(req);
+  }
+
+  /** Sends one call of the current attempt to the upstream (the attempt's first, or an SDK retry). */
+  private send(req: RequestState): void {
     const call = this.call;
     const now = this.kernel.now();
     this.world.upstream.call(req.target, req.request, req.callsPerTarget[req.target]!++, now, call);
-    req.attempt++;
     req.billedLater = false;
     const timeoutMs = this.world.timeoutMs[req.target]!;
     // A drawn failure answers without taking a server slot; a success queues for one.
@@ -134,15 +161,44 @@ export class RequestFlow {
     const outcome = req.callOutcome;
     const h = this.world.harness;
     if (req.phase === Phase.Classifying) return this.onClassified(req, outcome);
-    if (h.breakers !== null) h.breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], req.callLatencyMs);
+    // Inside the attempt, the SDK may retry on its own: the harness (and its breaker) sees only the loop's last answer.
+    if (h.sdk !== null && outcome !== Outcome.Success && req.phase === Phase.Model && this.sdkRetry(req, outcome)) return;
+    const breakers = h.clients[req.client]!.breakers;
+    if (breakers !== null) {
+      // The attempt's duration, for the slow-call rule: the call's latency, or the whole SDK loop's.
+      const durationMs = req.sdkRetries === 0 ? req.callLatencyMs : this.kernel.now() - req.attemptStartMs;
+      breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], durationMs);
+    }
     if (req.phase === Phase.Tool) {
       this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
       if (outcome === Outcome.Success) return this.nextTool(req);
       return this.onCallFailed(req, outcome);
     }
     const tokens = this.billing.modelCall(req, outcome);
+    // With hedges still out, a failed first call waits for them; a successful one abandons them.
+    if (this.hedging !== null && this.hedging.onPrimaryAnswer(req, outcome)) return;
     if (outcome !== Outcome.Success) return this.onCallFailed(req, outcome);
+    this.onModelAnswer(req, tokens);
+  }
 
+  /**
+   * The SDK's own retry loop: bills the failed call and schedules the next one when the SDK
+   * would retry it (its retryOn, its retries left). Returns false when the loop is over.
+   */
+  private sdkRetry(req: RequestState, outcome: number): boolean {
+    const sdk = this.world.harness.sdk!;
+    if (!sdk.retryOn[outcome] || !sdk.policy.canRetry(req.sdkRetries + 1)) return false;
+    this.billing.modelCall(req, outcome);
+    const delay = sdk.policy.delayMs(req.sdkRetries, req.sdkPreviousDelayMs, req.callRetryAfterMs, this.world.draws.sdkRetryJitter);
+    req.sdkPreviousDelayMs = delay;
+    req.sdkRetries++;
+    this.kernel.schedule(this.kernel.now() + delay, EventKind.SdkRetryDue, req.slot, req.generation);
+    return true;
+  }
+
+  /** A model answered successfully (billed `tokens`): the quality check, then the tools or the end. */
+  private onModelAnswer(req: RequestState, tokens: number): void {
+    const h = this.world.harness;
     const router = h.router;
     if (router !== null && router.qualityFallbackEnabled && router.failsQualityCheck(req.target, this.world.draws.routingVerdicts.at(req.request, 1, req.target))) {
       const stronger = router.strongerThan(req.target);
@@ -180,7 +236,7 @@ export class RequestFlow {
       h.retry !== null &&
       h.retryOn[outcome] &&
       h.retry.canRetry(req.attempt) &&
-      (h.retryBudget === null || h.retryBudget.tryRetry())
+      (h.clients[req.client]!.retryBudget === null || h.clients[req.client]!.retryBudget!.tryRetry())
     ) {
       const delay = h.retry.delayMs(req.attempt - 1, req.previousDelayMs, req.callRetryAfterMs, this.world.draws.retryJitter);
       req.previousDelayMs = delay;

@@ -48,8 +48,9 @@ const ACCEPTS: readonly number[] = [
   /* Arrived */ 0,
   /* Queued */ event(EventKind.QueueDeadline) | event(EventKind.Admit),
   /* Classifying */ event(EventKind.CallDone),
-  /* Model */ event(EventKind.CallDone) | event(EventKind.RetryDue),
-  /* Tool */ event(EventKind.CallDone) | event(EventKind.RetryDue),
+  /* Model */ event(EventKind.CallDone) | event(EventKind.RetryDue) | event(EventKind.SdkRetryDue) | event(EventKind.HedgeDue),
+  // A hedge timer armed in the model phase may still be pending; its handler drops it.
+  /* Tool */ event(EventKind.CallDone) | event(EventKind.RetryDue) | event(EventKind.HedgeDue),
 ];
 
 /** Phases each phase may move to (a bit per `Phase`). Ending is allowed from every phase. */
@@ -97,6 +98,8 @@ export class RequestState implements Pooled {
   /** Global request number (0-based), the key for keyed random draws. */
   request = 0;
   arrivalMs = 0;
+  /** The harness instance (client, pod) that serves the request (`workload.clients`). */
+  client = 0;
   tenant = 0;
   difficulty = 0;
   /** The classifier's label (the true difficulty without one). */
@@ -124,6 +127,11 @@ export class RequestState implements Pooled {
    */
   readonly callsPerTarget: Uint16Array;
   previousDelayMs = 0;
+  /** When the current harness attempt began (its SDK retries and all), for the slow-call rule. */
+  attemptStartMs = 0;
+  /** SDK retries made inside the current harness attempt (`layers.retry.sdk`). */
+  sdkRetries = 0;
+  sdkPreviousDelayMs = 0;
   /** Why the next call is made (`CallCause`), for load attribution. */
   callCause = 0;
   /** The call in flight was abandoned at a finite-capacity server: it is billed when the server finishes. */

@@ -137,6 +137,8 @@ export class SessionDriver {
     req.inputTokens = 0;
     req.outputTokens = 0;
     req.toolMask = 0;
+    // A session stays with one client (harness instance), as its calls share a conversation.
+    req.client = this.lifecycle.clientOf(session.session);
   }
 
   /** A call of a session ended; the request's state is already released. */

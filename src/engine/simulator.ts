@@ -104,6 +104,8 @@ export class Simulator {
       ),
       ...(world.sessions ? { sessions: world.sessions.metrics } : {}),
       ...episodeReports(world, Math.max(lifecycle.lastEndMs, servers.lastServiceMs)),
+      ...extraCauses(world),
+      ...fleetReport(world),
     };
   }
 
@@ -132,6 +134,20 @@ function episodeReports(world: World, endMs: number): Pick<RunOutput, 'episodes'
       };
     }),
   };
+}
+
+/** Load-attribution causes beyond the base six this run can make; nothing when none (outputs stay as they were). */
+function extraCauses(world: World): Pick<RunOutput, 'extraCauses'> {
+  const causes = [...(world.harness.sdk ? (['sdkRetry'] as const) : []), ...(world.harness.hedge ? (['hedge'] as const) : [])];
+  return causes.length > 0 ? { extraCauses: causes } : {};
+}
+
+/** With more than one client, the stateful layers per client. */
+function fleetReport(world: World): Pick<RunOutput, 'fleet'> {
+  const clients = world.harness.clients.length;
+  if (clients === 1) return {};
+  const stats = layerStats(world.harness);
+  return { fleet: { clients, spread: world.draws.clients === null ? 'round-robin' : 'random', breakerTripsPerClient: stats.breakerTrips / clients, retryBudgetDeniedPerClient: stats.retryBudgetDenied / clients } };
 }
 
 /** Runs one scenario and returns the raw output; `progress` hears how far it has got between batches of events. */

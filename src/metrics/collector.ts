@@ -45,8 +45,8 @@ export class MetricsCollector {
   /** Calls an open breaker refused before they reached the upstream. */
   shortCircuited = 0;
   cacheSavingsUsd = 0;
-  /** Model calls by cause: first attempt, retry, fallback, quality fallback, half-open probe, classifier. */
-  readonly callsByCause = new Float64Array(6);
+  /** Model calls by cause: first attempt, retry, fallback, quality fallback, half-open probe, classifier, SDK retry, hedge. */
+  readonly callsByCause = new Float64Array(8);
   /** Calls the client abandoned (timed out) that the server still served and billed. */
   abandonedCalls = 0;
   billedTokens = 0;

@@ -1,4 +1,4 @@
-import { CALL_CAUSE_NAMES, type EpisodeReport, type RunOutput } from './run-output.js';
+import { BASE_CALL_CAUSES, CALL_CAUSE_NAMES, type EpisodeReport, type RunOutput } from './run-output.js';
 import type { GroupStats } from './collector.js';
 import { analyseRecovery, type RecoveryReport } from './recovery.js';
 
@@ -82,8 +82,14 @@ export interface RunResult {
   byTenant: Record<string, Breakdown>;
   byTier: Record<string, TierBreakdown>;
   byTool: Record<string, Breakdown>;
-  /** Model calls by cause: which layer multiplies load. Sums to `upstreamCalls`. */
-  loadAttribution: Record<(typeof CALL_CAUSE_NAMES)[number], number>;
+  /**
+   * Model calls by cause: which layer multiplies load. Sums to `upstreamCalls`. `sdkRetry`
+   * and `hedge` appear only when the scenario has SDK retries or hedging.
+   */
+  loadAttribution: Record<(typeof CALL_CAUSE_NAMES)[number] extends infer N ? Exclude<N, 'sdkRetry' | 'hedge'> & string : never, number> &
+    Partial<Record<'sdkRetry' | 'hedge', number>>;
+  /** With `workload.clients` above 1: the clients, how requests were spread, and the stateful layers per client. */
+  fleet?: { clients: number; spread: string; breakerTripsPerClient: number; retryBudgetDeniedPerClient: number };
   /** Finite-capacity targets: peak server queue, overflow and over-quota answers. */
   servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
   /** Return to pre-disturbance health after bursts, schedules and incidents; null when there were none. */
@@ -165,7 +171,10 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     byTenant: breakdowns(m.byTenant, monthly, k),
     byTier: tierBreakdowns(m.byTier.filter((t) => t.calls > 0), monthly, k),
     byTool: withEpisodes(breakdowns(m.byTool, monthly, k), m.byTool, run.episodes, m.byModel.length),
-    loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, count(m.callsByCause[i]!)])) as RunResult['loadAttribution'],
+    loadAttribution: Object.fromEntries(
+      CALL_CAUSE_NAMES.flatMap((name, i) => (i < BASE_CALL_CAUSES || run.extraCauses?.includes(name) ? [[name, count(m.callsByCause[i]!)]] : [])),
+    ) as RunResult['loadAttribution'],
+    ...(run.fleet ? { fleet: { ...run.fleet, breakerTripsPerClient: round(run.fleet.breakerTripsPerClient), retryBudgetDeniedPerClient: round(run.fleet.retryBudgetDeniedPerClient) } } : {}),
     servers: run.servers,
     recovery: analyseRecovery(run.timeline, run.disturbances),
     timeline: {

@@ -3,8 +3,10 @@ import type { SessionMetrics } from './session-metrics.js';
 import type { Timeline } from './timeline.js';
 
 /** Why a model call was made, for load-multiplier attribution. */
-export const CallCause = { First: 0, Retry: 1, Fallback: 2, QualityFallback: 3, Probe: 4, Classifier: 5 } as const;
-export const CALL_CAUSE_NAMES = ['firstAttempt', 'retry', 'fallback', 'qualityFallback', 'halfOpenProbe', 'classifier'] as const;
+export const CallCause = { First: 0, Retry: 1, Fallback: 2, QualityFallback: 3, Probe: 4, Classifier: 5, SdkRetry: 6, Hedge: 7 } as const;
+export const CALL_CAUSE_NAMES = ['firstAttempt', 'retry', 'fallback', 'qualityFallback', 'halfOpenProbe', 'classifier', 'sdkRetry', 'hedge'] as const;
+/** Causes every result shows; the later ones appear only in runs whose scenario can make them (`RunOutput.extraCauses`). */
+export const BASE_CALL_CAUSES = 6;
 
 /** Options for one run that are not part of the scenario. */
 export interface RunOptions {
@@ -49,6 +51,10 @@ export interface RunOutput {
   disturbances: { startMs: number; endMs: number }[];
   /** Per finite-capacity target: peak queue, overflows, over-quota answers. */
   servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
+  /** Causes beyond the base six this run can make (`sdkRetry`, `hedge`), shown in its load attribution. */
+  extraCauses?: readonly (typeof CALL_CAUSE_NAMES)[number][];
+  /** With more than one client: how the stateful layers fared per client. */
+  fleet?: { clients: number; spread: string; breakerTripsPerClient: number; retryBudgetDeniedPerClient: number };
   /** Agent sessions' counters; absent for a scenario without `workload.sessions`. */
   sessions?: SessionMetrics;
   /** Per target id (models, then tools): its error episodes over the run, or null without any. */

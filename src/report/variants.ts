@@ -8,9 +8,9 @@ import { didYouMean } from '../text/suggest.js';
 
 /**
  * The harness layers in ladder order: admission first, then where requests go, then how
- * failures are contained, retried, scoped, and finally what caching saves.
+ * failures are contained, retried, hedged, scoped, and finally what caching saves.
  */
-export const LADDER_ORDER = ['capacity', 'routing', 'breaker', 'retry', 'scope', 'cache'] as const;
+export const LADDER_ORDER = ['capacity', 'routing', 'breaker', 'retry', 'hedge', 'scope', 'cache'] as const;
 
 /** A harness layer's block name under `layers:`. */
 export type LayerName = (typeof LADDER_ORDER)[number];
@@ -94,4 +94,28 @@ export function ladderVariants(scenario: NamedScenario): Variant[] {
     variants.push({ label: `+${present[i]}`, layers, scenario: withLayers(scenario, layers) });
   }
   return variants;
+}
+
+/**
+ * Each layer alone: every layer off (`none`, the reference), then each of the scenario's
+ * layers switched on by itself. A column's delta from `none` is what that layer buys on its
+ * own, whatever order a ladder would have put it in.
+ */
+export function eachLayerVariants(scenario: NamedScenario): Variant[] {
+  const present = layersPresent(scenario);
+  return [{ label: 'none', layers: [], scenario: withLayers(scenario, []) }, ...present.map((name) => ({ label: name, layers: [name], scenario: withLayers(scenario, [name]) }))];
+}
+
+/**
+ * Leave one out: every layer of the scenario on (`all`, the reference), then each one
+ * switched off in turn (`-retry`). A column's delta from `all` is what the stack loses
+ * without that layer, with every other layer there to cover for it.
+ */
+export function leaveOneOutVariants(scenario: NamedScenario): Variant[] {
+  const present = layersPresent(scenario);
+  const without = (name: LayerName) => present.filter((other) => other !== name);
+  return [
+    { label: 'all', layers: present, scenario: withLayers(scenario, present) },
+    ...present.map((name) => ({ label: `-${name}`, layers: without(name), scenario: withLayers(scenario, without(name)) })),
+  ];
 }

@@ -1,4 +1,4 @@
-import { buildHarness, layerStats, type Harness as Layers } from '../engine/harness.js';
+import { buildHarness, layerStats, type ClientLayers, type Harness as Layers } from '../engine/harness.js';
 import { Admission, Backpressure } from '../layers/backpressure.js';
 import { Permit, type CircuitBreaker } from '../layers/breaker.js';
 import { DIFFICULTY_NAMES, Difficulty } from '../layers/router.js';
@@ -105,6 +105,8 @@ export class Harness<Request = unknown> {
   /** The timeout of a tool nobody declared (`layers.timeout.after`, or none). */
   private readonly defaultTimeoutMs: number;
   private readonly defaultTargets: readonly number[];
+  /** The stateful layers (breakers, budgets, limits, backpressure): one instance in production. */
+  private readonly client: ClientLayers;
   private readonly outcomeByKind = new Map<string, number>();
   private readonly classifier: HarnessOptions<Request>['classify'];
   private readonly hasClassifierCall: boolean;
@@ -134,6 +136,7 @@ export class Harness<Request = unknown> {
       { stream: () => this.random },
       { models: this.models, tools: this.tools, tenants: [] },
     );
+    this.client = this.layers.clients[0]!;
     const timeout = config.layers.timeout?.enabled ? config.layers.timeout.after : Infinity;
     const timeouts = { ...config.timeouts, ...options.timeouts };
     this.timeoutMs = Float64Array.from([...this.models, ...this.tools], (name) => timeouts[name] ?? timeout);
@@ -150,7 +153,7 @@ export class Harness<Request = unknown> {
     this.check = this.layers.router?.qualityFallbackEnabled ? options.check : undefined;
     this.keyOf = options.key ?? (() => 'default');
     this.tokensOf = options.tokens;
-    if (this.layers.tokenBudget !== null && options.tokens === undefined) {
+    if (this.client.tokenBudget !== null && options.tokens === undefined) {
       throw new RangeError('capacity.tokenBudget needs options.tokens: the tokens a request is expected to use');
     }
     const override = options.classifyError;
@@ -164,7 +167,7 @@ export class Harness<Request = unknown> {
 
   /** The counters so far, shaped like the simulator's `metrics`. */
   metrics(): HarnessMetrics {
-    const bp = this.layers.backpressure;
+    const bp = this.client.backpressure;
     return snapshot(this.counters, layerStats(this.layers), { inFlight: bp?.inFlight ?? 0, waiting: bp?.waiting ?? 0 });
   }
 
@@ -186,7 +189,7 @@ export class Harness<Request = unknown> {
     let holdsSlot = false;
     try {
       this.admitByQuota(request);
-      if (this.layers.backpressure !== null) {
+      if (this.client.backpressure !== null) {
         await this.enterBackpressure(signal);
         holdsSlot = true;
       }
@@ -228,7 +231,7 @@ export class Harness<Request = unknown> {
 
   /** Per-key quota, then the token budget: either turns the request away at once. */
   private admitByQuota(request: Request): void {
-    const { perKey, tokenBudget } = this.layers;
+    const { perKey, tokenBudget } = this.client;
     if (perKey !== null && !perKey.tryTake(perKey.keyId(this.keyOf(request)))) throw this.rejection('perKey');
     if (tokenBudget !== null && !tokenBudget.tryTake(this.tokensOf!(request))) throw this.rejection('tokenBudget');
   }
@@ -242,7 +245,7 @@ export class Harness<Request = unknown> {
 
   /** Takes a backpressure slot, waiting in the bounded queue for at most `maxWait`. */
   private enterBackpressure(signal: AbortSignal | undefined): Promise<void> {
-    const gate = this.layers.backpressure as Backpressure;
+    const gate = this.client.backpressure as Backpressure;
     const id = this.nextWaiterId;
     this.nextWaiterId = (id + 1) & 0x7fffffff;
     const admission = gate.tryEnter(id);
@@ -275,7 +278,7 @@ export class Harness<Request = unknown> {
 
   /** Frees a slot, or hands it to the oldest waiter still in time. */
   private releaseSlot(): void {
-    const next = this.layers.backpressure!.release();
+    const next = this.client.backpressure!.release();
     if (next < 0) return;
     const waiter = this.waiters.get(next);
     if (waiter === undefined) throw new Error(`internal: backpressure handed a slot to unknown waiter ${next}`);
@@ -347,7 +350,8 @@ export class Harness<Request = unknown> {
     signal: AbortSignal | undefined,
     isTool: boolean,
   ): Promise<Visit<T>> {
-    const { retry, retryBudget, retryOn, breakerCounts } = this.layers;
+    const { retry, retryOn, breakerCounts } = this.layers;
+    const { retryBudget } = this.client;
     const breaker = this.breakerOf(target);
     let attempts = 0;
     let previousDelayMs = 0;
@@ -452,7 +456,7 @@ export class Harness<Request = unknown> {
   }
 
   private breakerOf(target: number): CircuitBreaker | null {
-    return target >= 0 ? (this.layers.breakers?.[target] ?? null) : null;
+    return target >= 0 ? (this.client.breakers?.[target] ?? null) : null;
   }
 
   private targetId(name: string): number {

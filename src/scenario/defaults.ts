@@ -8,6 +8,8 @@ export const DEFAULTS = {
   duration: '30d',
   workload: {
     requests: '10M',
+    clients: 1,
+    clientSpread: 'round-robin',
     arrival: 'poisson',
     tenants: { default: 1 },
     tokens: {
@@ -60,6 +62,21 @@ export const DEFAULTS = {
       honorRetryAfter: true,
     },
     retryBudget: { ratio: 0.2, minRetriesPerSec: 1, window: '10s' },
+    /**
+     * The provider SDK's retry loop (Anthropic's and OpenAI's: 2 retries, 0.5 s doubling to
+     * at most 8 s, each delay cut by up to 25% at random; equal jitter, [0.5, 1] x backoff, is
+     * the nearest of the four jitters; connection errors, 408, 409, 429 and >= 500).
+     */
+    sdkRetry: {
+      maxRetries: 2,
+      baseDelay: '500ms',
+      multiplier: 2,
+      maxDelay: '8s',
+      jitter: 'equal',
+      retryOn: ['429', '529', '500', '503', 'timeout'],
+      honorRetryAfter: true,
+    },
+    hedge: { maxExtra: 1, target: 'same' },
     /** The seed essay's breaker: 60 s window, opens above 25%, 30 s cool-down, one probe. */
     breaker: {
       window: '60s',

@@ -16,7 +16,8 @@ export interface ScenarioIssue {
  */
 export class ScenarioError extends Error {
   constructor(readonly issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    // One line per problem: an issue found twice (by two rules, or in two files) prints once.
+    super([...new Set(issues.map(formatIssue))].join('\n'));
     this.name = 'ScenarioError';
   }
 }

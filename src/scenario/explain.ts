@@ -111,6 +111,7 @@ function layerOrder(scenario: ParsedScenario): string {
   const retry = layers.retry?.enabled === true;
   const breaker = layers.breaker?.enabled === true;
   const hasTools = Object.keys(scenario.workload.tools).length > 0;
+  const sdkRetries = layers.retry?.sdk?.maxRetries ?? 0;
   const mark = (on: unknown) => (on ? '[x]' : '[ ]');
   const lines = [
     '',
@@ -121,8 +122,8 @@ function layerOrder(scenario: ParsedScenario): string {
     `${mark(routing?.classifier)} routing: classifier`,
     `${mark(routing?.tiers)} routing: tier`,
     '    per target:',
-    `${mark(breaker)}   breaker`,
-    `      call (${mark(layers.cache?.enabled === true)} prompt cache prices every model call; ${mark(layers.timeout?.enabled === true)} client timeout)`,
+    `${mark(breaker)}   breaker${breaker && layers.breaker?.slowCall ? ' (slow calls count too)' : ''}`,
+    `      call (${mark(layers.cache?.enabled === true)} prompt cache prices every model call; ${mark(layers.timeout?.enabled === true)} client timeout)${sdkRetries > 0 ? ` with the SDK's own ${sdkRetries} retries inside` : ''}${layers.hedge?.enabled === true ? `; hedged after ${formatDurationMs(layers.hedge.after)}` : ''}`,
     `${mark(retry)}   retry${retry && layers.retry?.budget ? ' (with a retry budget)' : ''}`,
     `${mark(routing && routing.fallback.length > 0)}   fallback`,
     `${mark(routing?.qualityFallback)} quality fallback`,
@@ -132,6 +133,7 @@ function layerOrder(scenario: ParsedScenario): string {
     '      call',
     `${mark(hasTools && retry)}   retry`,
     'A layer whose block is absent under `layers:` is off.',
+    ...(scenario.workload.clients > 1 ? [`Each of the ${scenario.workload.clients} clients has its own breakers, retry budget, rate limits and backpressure.`] : []),
   ];
   return lines.map((line) => (line ? `# ${line}` : '#')).join('\n') + '\n';
 }

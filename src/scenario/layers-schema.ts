@@ -22,6 +22,22 @@ const fallbackKind = z.union([
   z.literal(STATUS_CODES).transform((code) => String(code) as ErrorKindName),
 ]);
 
+const S = DEFAULTS.layers.sdkRetry;
+/**
+ * The provider SDK's own retry loop inside each harness attempt (the Anthropic and OpenAI
+ * SDKs retry twice by default). It belongs to the client library, not the harness: it stays
+ * on when the retry layer is switched off; `maxRetries: 0` turns it off.
+ */
+const sdkRetrySchema = z.strictObject({
+  maxRetries: boundedInt(0, 20).prefault(S.maxRetries),
+  baseDelay: durationOrZeroMs().prefault(S.baseDelay),
+  multiplier: z.number().finite().min(1).max(100).prefault(S.multiplier),
+  maxDelay: durationOrZeroMs().prefault(S.maxDelay),
+  jitter: z.enum(['none', 'full', 'equal', 'decorrelated']).prefault(S.jitter),
+  retryOn: z.array(errorKind).prefault([...S.retryOn]),
+  honorRetryAfter: z.boolean().prefault(S.honorRetryAfter),
+});
+
 const R = DEFAULTS.layers.retry;
 const retrySchema = z.strictObject({
   enabled: z.boolean().prefault(true),
@@ -39,6 +55,7 @@ const retrySchema = z.strictObject({
       window: durationMs().prefault(DEFAULTS.layers.retryBudget.window),
     })
     .optional(),
+  sdk: sdkRetrySchema.optional(),
 });
 
 const B = DEFAULTS.layers.breaker;
@@ -78,7 +95,7 @@ const capacitySchema = z.strictObject({
       maxWait: durationMs(),
     })
     .optional(),
-  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount() }).optional(),
+  tokenBudget: z.strictObject({ tokensPerMinute: tokenCount().refine((n) => n > 0, { message: 'expected at least 1 token per minute (a budget of 0 admits nothing; turn the layer off instead)' }) }).optional(),
 });
 
 const scopeSchema = z.strictObject({
@@ -121,6 +138,18 @@ const cacheSchema = z.strictObject({
   key: z.enum(['shared', 'per-tenant']).prefault('shared'),
 });
 
+/**
+ * Hedging (Polly's hedging strategy): when a model call has not answered after `after`,
+ * send up to `maxExtra` more, to the same model or the next one in the request's list;
+ * the first success wins and the others are abandoned (and billed when they finish).
+ */
+const hedgeSchema = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  after: durationMs(),
+  maxExtra: boundedInt(1, 4).prefault(DEFAULTS.layers.hedge.maxExtra),
+  target: z.enum(['same', 'next']).prefault(DEFAULTS.layers.hedge.target),
+});
+
 const timeoutSchema = z.strictObject({
   enabled: z.boolean().prefault(true),
   after: durationMs(),
@@ -152,6 +181,7 @@ export const layersSchema = z
     scope: scopeSchema.optional(),
     routing: routingSchema.optional(),
     cache: cacheSchema.optional(),
+    hedge: hedgeSchema.optional(),
     /** Limits on agent sessions (simulation only: `workload.sessions`). */
     session: sessionLayerSchema.optional(),
   })

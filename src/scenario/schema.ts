@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkConsistency } from './consistency.js';
 import { DEFAULTS } from './defaults.js';
 import {
   boundedInt,
@@ -92,6 +93,13 @@ const workloadSchema = z
     requests: count()
       .refine((n) => n >= 1, { message: 'expected at least 1 request' })
       .prefault(DEFAULTS.workload.requests),
+    /**
+     * Harness instances (pods) the requests are spread over, each with its own breakers,
+     * retry budget, rate limits and backpressure; the provider's quotas and capacity stay shared.
+     */
+    clients: boundedInt(1, 10_000).prefault(DEFAULTS.workload.clients),
+    /** How requests are spread over the clients: in turn, or each to a client drawn at random. */
+    clientSpread: z.enum(['round-robin', 'random']).prefault(DEFAULTS.workload.clientSpread),
     arrival: z
       .union([
         z.literal('poisson'),
@@ -170,8 +178,31 @@ export const scenarioSchema = z.strictObject({
   slo: sloSchema.optional(),
 }).superRefine((scenario, ctx) => {
   checkReferences(scenario, ctx);
+  checkHedging(scenario, ctx);
   checkSessions(scenario, ctx);
+  checkConsistency(scenario, ctx);
 });
+
+/**
+ * Hedging is modelled for calls that answer at a drawn time: not at a finite-capacity server
+ * (where a hedge would queue), and not around the SDK's own retry loop. Both are refused
+ * rather than silently simplified.
+ */
+function checkHedging(
+  scenario: { upstream: { models: Record<string, { capacity?: unknown }> }; layers: { hedge?: { enabled: boolean }; retry?: { sdk?: { maxRetries: number } } } },
+  ctx: z.RefinementCtx,
+): void {
+  if (!scenario.layers.hedge?.enabled) return;
+  for (const [model, config] of Object.entries(scenario.upstream.models)) {
+    if (config.capacity !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['layers', 'hedge'], message: `expected no model with a capacity block when hedging (model ${JSON.stringify(model)} has one): hedged calls at a finite-capacity server are not modelled` });
+      return;
+    }
+  }
+  if ((scenario.layers.retry?.sdk?.maxRetries ?? 0) > 0) {
+    ctx.addIssue({ code: 'custom', path: ['layers', 'hedge'], message: 'expected layers.retry.sdk.maxRetries: 0 when hedging: hedges around the SDK\'s own retry loop are not modelled' });
+  }
+}
 
 /** A scenario as written in the file (before defaults and unit parsing). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -78,6 +78,30 @@ describe('harness-sim compare', () => {
     expect(top.delta.monthlyCost.absolute).toBeCloseTo(top.metrics.monthlyCost - report.variants[0].metrics.monthlyCost, 2);
   });
 
+  it('compares each layer alone against none, and leave-one-out against all, in JSON with deltas from that reference', () => {
+    const each = cli(['compare', 'scenarios/seed-lab.yaml', '--layers', 'each', '--requests', '3K', '--format', 'json']);
+    expect(each.stderr).toBe('');
+    expect(each.status).toBe(0);
+    const alone = JSON.parse(each.stdout);
+    expect(alone.baseline).toBe('none');
+    expect(alone.variants.map((v: { label: string }) => v.label)).toEqual(['none', 'capacity', 'routing', 'breaker', 'retry', 'scope', 'cache']);
+    const retry = alone.variants[4];
+    expect(retry.delta.visibleFailureRate.absolute).toBeCloseTo(retry.metrics.visibleFailureRate - alone.variants[0].metrics.visibleFailureRate, 10);
+    const loo = JSON.parse(cli(['compare', 'scenarios/seed-lab.yaml', '--layers', 'leave-one-out', '--requests', '3K', '--format', 'json']).stdout);
+    expect(loo.baseline).toBe('all');
+    expect(loo.variants.map((v: { label: string }) => v.label)).toEqual(['all', '-capacity', '-routing', '-breaker', '-retry', '-scope', '-cache']);
+    // Without the cache the stack costs more than with it.
+    expect(loo.variants[6].delta.monthlyCost.direction).toBe('worse');
+  });
+
+  it('refuses each or leave-one-out mixed with other variants, in one line, exit 2', () => {
+    const { status, stdout, stderr } = cli(['compare', 'scenarios/seed-lab.yaml', '--layers', 'each,retry']);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderrLines(stderr)).toHaveLength(1);
+    expect(stderr).toMatch(/--layers: each and leave-one-out stand alone/);
+  });
+
   it('gives exactly zero deltas for two identical variants: the runs share their random numbers', () => {
     const { status, stdout } = cli(['compare', 'scenarios/seed-lab.yaml', '--layers', 'none,none', '--requests', '20K', '--format', 'json']);
     expect(status).toBe(0);

@@ -97,7 +97,7 @@ layers:
     expect(w.metrics.rejected).toBe(1);
     // r1's deadline (arrival + 1 s) fired after its handover and was dropped as stale.
     expect(lifecycle.lastEndMs).toBeGreaterThan(1000);
-    expect(w.harness.backpressure!.expired).toBe(0);
+    expect(w.harness.clients[0]!.backpressure!.expired).toBe(0);
   });
 
   it('rejects a waiter whose deadline comes before any slot frees', () => {
@@ -109,6 +109,6 @@ layers:
     kernel.run();
     expect(w.metrics.successes).toBe(1);
     expect(w.metrics.rejected).toBe(2);
-    expect(w.harness.backpressure!.expired).toBe(1);
+    expect(w.harness.clients[0]!.backpressure!.expired).toBe(1);
   });
 });

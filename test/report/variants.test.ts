@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveVariant, ladderVariants, LADDER_ORDER, layersEnabled, layersPresent, VariantError, withLayers } from '../../src/report/variants.js';
+import { deriveVariant, eachLayerVariants, ladderVariants, LADDER_ORDER, leaveOneOutVariants, layersEnabled, layersPresent, VariantError, withLayers } from '../../src/report/variants.js';
 import { loadScenarioFile, parseScenarioText } from '../../src/scenario/load.js';
 
 const lab = loadScenarioFile('scenarios/seed-lab.yaml').scenario;
@@ -77,9 +77,11 @@ describe('layer variants', () => {
     const ladder = ladderVariants(lab);
     expect(ladder).toHaveLength(7);
     expect(ladder.map((v) => v.label)).toEqual(['none', '+capacity', '+routing', '+breaker', '+retry', '+scope', '+cache']);
+    // seed-lab has every layer but hedge.
+    const order = LADDER_ORDER.filter((name) => name !== 'hedge');
     for (let i = 0; i < ladder.length; i++) {
-      expect(enabledOf(ladder[i]!.scenario)).toEqual(LADDER_ORDER.slice(0, i));
-      expect(ladder[i]!.layers).toEqual(LADDER_ORDER.slice(0, i));
+      expect(enabledOf(ladder[i]!.scenario)).toEqual(order.slice(0, i));
+      expect(ladder[i]!.layers).toEqual(order.slice(0, i));
     }
     // The top of the ladder is the scenario with every layer on.
     expect(ladder[6]!.scenario.layers).toEqual(lab.layers);
@@ -89,5 +91,29 @@ describe('layer variants', () => {
     const ladder = ladderVariants(small);
     expect(ladder.map((v) => v.label)).toEqual(['none', '+breaker', '+retry']);
     expect(enabledOf(ladder[2]!.scenario)).toEqual(['breaker', 'retry']);
+  });
+
+  it('makes each layer alone: none (the reference), then every layer by itself', () => {
+    const each = eachLayerVariants(lab);
+    expect(each.map((v) => v.label)).toEqual(['none', 'capacity', 'routing', 'breaker', 'retry', 'scope', 'cache']);
+    for (const v of each.slice(1)) expect(enabledOf(v.scenario)).toEqual([v.label]);
+    expect(enabledOf(each[0]!.scenario)).toEqual([]);
+  });
+
+  it('leaves one out: all (the reference), then every layer but one', () => {
+    const loo = leaveOneOutVariants(lab);
+    expect(loo.map((v) => v.label)).toEqual(['all', '-capacity', '-routing', '-breaker', '-retry', '-scope', '-cache']);
+    expect(loo[0]!.scenario.layers).toEqual(lab.layers);
+    for (const v of loo.slice(1)) expect(enabledOf(v.scenario)).toEqual(layersPresent(lab).filter((name) => `-${name}` !== v.label));
+  });
+
+  it('switches a hedge block like any other layer', () => {
+    const hedged = parseScenarioText(
+      'name: hedged\nupstream: { models: { m: {} } }\nlayers: { retry: {}, hedge: { after: 2s } }\n',
+      'hedged.yaml',
+    );
+    expect(ladderVariants(hedged).map((v) => v.label)).toEqual(['none', '+retry', '+hedge']);
+    expect(eachLayerVariants(hedged)[2]!.scenario.layers.hedge!.enabled).toBe(true);
+    expect(eachLayerVariants(hedged)[1]!.scenario.layers.hedge!.enabled).toBe(false);
   });
 });

@@ -50,7 +50,7 @@ describe('--set overrides', () => {
   });
 
   it('reaches into lists by index', () => {
-    expect(load('layers.routing.fallback[1]=opus').layers.routing?.fallback).toEqual(['haiku', 'opus', 'opus']);
+    expect(load('layers.routing.fallback[2]=haiku', 'layers.routing.fallback[0]=opus').layers.routing?.fallback).toEqual(['opus', 'sonnet', 'haiku']);
   });
 
   it('reports a bad value as --set with the key, not a file line', () => {

@@ -3,13 +3,14 @@ import { comparisonJson, compareVariants, renderComparisonMarkdown, renderCompar
 import { means } from '../../report/confidence.js';
 import { renderCompareHtml } from '../../report/html.js';
 import { useColor } from '../../report/table.js';
-import { deriveVariant, ladderVariants, VariantError, type NamedScenario, type Variant } from '../../report/variants.js';
+import { deriveVariant, eachLayerVariants, ladderVariants, leaveOneOutVariants, VariantError, type NamedScenario, type Variant } from '../../report/variants.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds } from '../replicate.js';
+import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
+import type { RunResult } from '../../metrics/results.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
 
@@ -25,11 +26,24 @@ interface CompareFlags extends GateFlags {
   report?: string;
 }
 
-/** Parses `--layers none,retry,retry+breaker,all` into its variant specifications. */
+/** `--layers` values that stand for a whole family of variants. */
+const LAYER_FAMILIES = ['each', 'leave-one-out'] as const;
+
+/** Parses `--layers none,retry,retry+breaker,all` (or `each`, `leave-one-out`) into its variant specifications. */
 export function layersOption(value: string): string[] {
   const specs = value.split(',').map((s) => s.trim());
   if (specs.some((s) => s === '')) throw new UsageError(`--layers: expected comma-separated variants like none,retry,retry+breaker,all, got "${value}"`);
+  if (specs.length > 1 && specs.some((s) => (LAYER_FAMILIES as readonly string[]).includes(s))) {
+    throw new UsageError(`--layers: each and leave-one-out stand alone (they make their own variants), got "${value}"`);
+  }
   return specs;
+}
+
+/** The variants one `--layers` list makes of `scenario`. */
+function layerVariants(scenario: NamedScenario, specs: readonly string[]): Variant[] {
+  if (specs[0] === 'each') return eachLayerVariants(scenario);
+  if (specs[0] === 'leave-one-out') return leaveOneOutVariants(scenario);
+  return specs.map((spec) => deriveVariant(scenario, spec));
 }
 
 /**
@@ -42,7 +56,11 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('run scenarios or layer variants under the same seeds and show them side by side')
     .argument('<files...>', 'scenario YAML files')
-    .option('--layers <variants>', 'comma-separated layer variants of each file: none, all, or names joined by + (retry+breaker)', layersOption)
+    .option(
+      '--layers <variants>',
+      'comma-separated layer variants of each file: none, all, or names joined by + (retry+breaker); or each (none, then each layer alone) or leave-one-out (all, then all but one)',
+      layersOption,
+    )
     .option('--ladder', 'all layers off, then add capacity, routing, breaker, retry, scope, cache one at a time')
     .option('--seed <n>', 'seed for every variant (default: the first scenario\'s)', seedOption)
     .option('--requests <n>', 'simulate only the first N requests of each variant (e.g. 200K)', requestsOption)
@@ -56,7 +74,16 @@ export function registerCompare(program: Command): void {
     const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
     const variants = buildVariants(scenarios, flags);
     const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
-    const runs = variants.map((v) => ({ label: v.label, results: runSeeds(v.scenario, seeds, flags.requests) }));
+    const watch = watchRuns('compare');
+    let runs: { label: string; results: RunResult[] }[];
+    try {
+      runs = variants.map((v, i) => {
+        const progress = watch.progress ? (done: number) => watch.progress!((i + done) / variants.length) : undefined;
+        return { label: v.label, results: runSeeds(v.scenario, seeds, flags.requests, progress) };
+      });
+    } finally {
+      watch.clear();
+    }
     const compared = compareVariants(runs);
     const first = runs[0]!.results[0]!;
     const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation };
@@ -87,7 +114,7 @@ function buildVariants(scenarios: readonly NamedScenario[], flags: CompareFlags)
   for (const scenario of scenarios) {
     let own: Variant[];
     try {
-      own = flags.ladder ? ladderVariants(scenario) : flags.layers ? flags.layers.map((spec) => deriveVariant(scenario, spec)) : [deriveVariant(scenario, 'all')];
+      own = flags.ladder ? ladderVariants(scenario) : flags.layers ? layerVariants(scenario, flags.layers) : [deriveVariant(scenario, 'all')];
     } catch (error) {
       if (error instanceof VariantError) throw new UsageError(`--layers: ${error.message}`);
       throw error;

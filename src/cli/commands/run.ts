@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { simulate } from '../../engine/simulator.js';
+import { simulate, type RunOutput } from '../../engine/simulator.js';
 import { buildResult } from '../../metrics/results.js';
 import { headlineValues } from '../../metrics/headline.js';
 import { renderRunHtml } from '../../report/html.js';
@@ -10,7 +10,7 @@ import { applyGates, ASSERT_FLAGS, ASSERT_HELP, assertionOption, checksFor, JUNI
 import { UsageError } from '../errors.js';
 import { emit, writeFileAtomic } from '../output.js';
 import { formatOption, requestsOption, sampleOption, seedOption } from '../options.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated } from '../replicate.js';
+import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated, watchRuns } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
 
@@ -50,7 +50,13 @@ export function registerRun(program: Command): void {
       }
       if (flags.replications > 1 && flags.sample !== undefined) throw new UsageError('--sample reports its own sampling error for one run; drop --replications or --sample');
       if (flags.replications > 1) return runReplicated(scenario, flags);
-      const output = simulate(scenario, { seed: flags.seed, requests: flags.requests, sample: flags.sample });
+      const watch = watchRuns('run');
+      let output: RunOutput;
+      try {
+        output = simulate(scenario, { seed: flags.seed, requests: flags.requests, sample: flags.sample }, watch.progress);
+      } finally {
+        watch.clear();
+      }
       const result = buildResult(scenario.name, output);
       const text =
         flags.format === 'json'

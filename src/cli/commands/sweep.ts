@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { SweepResult } from '../../report/sweep-types.js';
 import { useColor } from '../../report/table.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../../report/variants.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { parseParamOption, SweepSpecError, type Shard, type SweepParam } from '../../sweep/grid.js';
 import { renderSweep, sweepGatePoints, SWEEP_FORMATS, type SweepFormat } from '../../sweep/render.js';
-import { executeSweep, planSweep, type SweepProgress } from '../../sweep/run.js';
+import { executeSweep, planSweep } from '../../sweep/run.js';
+import { progressLine } from '../progress.js';
 import { parseShardOption } from '../../sweep/shard-env.js';
 import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
@@ -132,16 +132,16 @@ export function registerSweep(program: Command): void {
       }),
     );
     const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), plan.tasks.length));
-    const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
+    const progress = progressLine(process.stderr, 'sweep');
     // The action returns the running sweep: commander awaits it, so its files are put in
     // place with the command's (src/cli/output.ts) and its errors reach main's boundary.
-    return executeSweep(plan, jobs, progress?.update).then(
+    return executeSweep(plan, jobs, (done, total) => progress.update(done / total, `${done}/${total} points`)).then(
       (result) => {
-        progress?.clear();
+        progress.clear();
         printSweep(result, flags);
       },
       (error: unknown) => {
-        progress?.clear();
+        progress.clear();
         throw error;
       },
     );
@@ -163,32 +163,4 @@ function checkVariants(scenario: NamedScenario, specs: readonly string[]): void 
     if (earlier !== undefined) throw new UsageError(`--layers: "${spec}" is the same variant as "${earlier}"; list each once`);
     seen.set(label, spec);
   }
-}
-
-/**
- * A progress line on a terminal's stderr (points done/total, elapsed, ETA), redrawn in
- * place and cleared before the report. Only for a TTY: CI logs would keep every redraw.
- */
-function progressLine(stream: NodeJS.WriteStream): { update: SweepProgress; clear: () => void } {
-  const started = performance.now();
-  let drawn = false;
-  let lastDrawMs = -Infinity;
-  return {
-    update(done, total) {
-      const elapsedMs = performance.now() - started;
-      // Ten redraws a second at most: thousands of quick points would otherwise flood the terminal.
-      if (done < total && elapsedMs - lastDrawMs < 100) return;
-      lastDrawMs = elapsedMs;
-      const eta = done > 0 ? ` ETA ${seconds((elapsedMs / done) * (total - done))}` : '';
-      stream.write(`\r\x1b[Ksweep: ${done}/${total} points  ${seconds(elapsedMs)} elapsed${eta}`);
-      drawn = true;
-    },
-    clear() {
-      if (drawn) stream.write('\r\x1b[K');
-    },
-  };
-}
-
-function seconds(ms: number): string {
-  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s` : `${(ms / 1000).toFixed(1)}s`;
 }

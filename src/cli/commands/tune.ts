@@ -14,6 +14,7 @@ import type { TuneResult } from '../../tune/result.js';
 import { executeTune, planTune } from '../../tune/run.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { printErr } from '../print.js';
+import { progressLine } from '../progress.js';
 import { ASSERT_FLAGS, assertionOption, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
@@ -124,16 +125,16 @@ export function registerTune(program: Command): void {
       );
       const text = readScenarioText(file);
       const jobs = Math.max(1, flags.jobs ?? availableParallelism());
-      const progress = process.stderr.isTTY ? progressLine(process.stderr) : undefined;
+      const progress = progressLine(process.stderr, 'tune');
       // The action returns the running tune: commander awaits it, so its files are put in
       // place with the command's (src/cli/output.ts) and its errors reach main's boundary.
-      return executeTune(plan, jobs, progress?.update).then(
+      return executeTune(plan, jobs, (runs, budget) => progress.update(runs / budget, `${runs}/${budget} runs`)).then(
         (result) => {
-          progress?.clear();
+          progress.clear();
           printTune(result, flags, { file, text });
         },
         (error: unknown) => {
-          progress?.clear();
+          progress.clear();
           throw error;
         },
       );
@@ -160,18 +161,4 @@ function usage<T>(parse: () => T): T {
     if (error instanceof SweepSpecError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-/** Runs spent of the budget, redrawn in place on a terminal's stderr. */
-function progressLine(stream: NodeJS.WriteStream): { update: (runs: number, budget: number) => void; clear: () => void } {
-  let drawn = false;
-  return {
-    update(runs, budget) {
-      stream.write(`\r\x1b[Ktune: ${runs}/${budget} runs`);
-      drawn = true;
-    },
-    clear() {
-      if (drawn) stream.write('\r\x1b[K');
-    },
-  };
 }

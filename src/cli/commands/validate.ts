@@ -18,6 +18,8 @@ export function registerValidate(program: Command): void {
     .option(SET_FLAGS, SET_HELP, collectSet, [])
     .action((files: string[], flags: { set: string[] }) => {
       let invalid = 0;
+      // A bad `--set` is the same problem in every file: print each line once.
+      const printed = new Set<string>();
       for (const file of files) {
         try {
           loadScenarioFile(file, { overrides: flags.set });
@@ -25,7 +27,11 @@ export function registerValidate(program: Command): void {
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
           invalid++;
-          printErr(`${error.message}\n`);
+          for (const line of error.message.split('\n')) {
+            if (printed.has(line)) continue;
+            printed.add(line);
+            printErr(`${line}\n`);
+          }
         }
       }
       if (invalid > 0) process.exitCode = ExitCode.BadInput;
