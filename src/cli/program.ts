@@ -3,6 +3,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFit } from './commands/fit.js';
 import { registerInit } from './commands/init.js';
+import { registerLab } from './commands/lab.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerMerge(program);
   registerTune(program);
+  registerLab(program);
   registerVerify(program);
   registerFit(program);
   for (const command of program.commands) command.exitOverride();
