@@ -23,6 +23,8 @@ const LAYER_ORDER = [
   'report', // tables, comparisons, charts
   'validation', // closed-form laws and golden helpers
   'sweep', // grids, worker pool
+  'tune', // search, racing, Pareto fronts (runs through sweep's pool)
+  'lab', // the interactive page over a grid of real runs
   'cli', // commander on top
 ] as const;
 

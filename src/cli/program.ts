@@ -7,6 +7,7 @@ import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerTune } from './commands/tune.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
 import { beginOutputs, commitOutputs } from './output.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerSweep(program);
   registerMerge(program);
+  registerTune(program);
   registerVerify(program);
   registerFit(program);
   for (const command of program.commands) command.exitOverride();

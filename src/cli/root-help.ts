@@ -19,7 +19,9 @@ const COMMANDS: readonly { name: string; args: string; options: boolean; descrip
   { name: 'compare', args: '<files...>', options: true, description: 'run scenarios or layer variants under the same seeds and show them side by side' },
   { name: 'sweep', args: '<file>', options: true, description: 'run a scenario over a grid of parameter values (and layer variants) and print one row per point' },
   { name: 'merge', args: '<parts...>', options: true, description: 'join the parts of a sharded sweep (sweep --shard i/n) and print it as one sweep' },
+  { name: 'tune', args: '<file>', options: true, description: 'find the configuration that minimises a metric (default monthlyCost) subject to SLO constraints, racing configurations under common random numbers' },
   { name: 'verify', args: '', options: true, description: 'check the simulator against closed forms (retries, queues, quotas, latency, cache, breaker)' },
+  { name: 'fit', args: '<files...>', options: true, description: 'fit a scenario from your own call logs or traces (OTLP JSON, JSONL/CSV call logs, agent-trace sessions)' },
 ];
 
 /** The root command with its global options, shared by the stub and the full program. */

@@ -58,7 +58,7 @@ export function axisFormat(unit: MetricUnit): (value: number) => string {
   }
 }
 
-function page(title: string, meta: readonly string[], body: string): string {
+export function page(title: string, meta: readonly string[], body: string): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -82,18 +82,18 @@ function page(title: string, meta: readonly string[], body: string): string {
 }
 
 /** A table: header cells, then rows of cells given as text or `{ text, className }`. */
-type Cell = string | { text: string; className: string };
-function table(head: readonly string[], rows: readonly (readonly Cell[])[]): string {
+export type Cell = string | { text: string; className: string };
+export function table(head: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const cell = (c: Cell, tag: string) => (typeof c === 'string' ? `<${tag}>${escapeXml(c)}</${tag}>` : `<${tag} class="${c.className}">${escapeXml(c.text)}</${tag}>`);
   return `<table><thead><tr>${head.map((h) => cell(h, 'th')).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c, 'td')).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
-function section(chart: string, after: string): string {
+export function section(chart: string, after: string): string {
   return `<section class="chart">${chart}${after}</section>`;
 }
 
 /** `label: value` pairs for the meta lines, escaped. */
-function metaLine(pairs: readonly [string, string][]): string {
+export function metaLine(pairs: readonly [string, string][]): string {
   return pairs.map(([k, v]) => `${escapeXml(k)} <b>${escapeXml(v)}</b>`).join(' &nbsp;·&nbsp; ');
 }
 

@@ -58,6 +58,8 @@ export interface LinePoint {
 export interface LineSeries {
   name: string;
   points: readonly LinePoint[];
+  /** Points only, no line through them (a scatter of configurations). */
+  markersOnly?: boolean;
 }
 
 /** A line chart: several series over a shared x axis, with optional threshold lines. */
@@ -393,7 +395,7 @@ export function lineChart(spec: LineChartSpec): string {
       pen = 'L';
     }
     out += `<g data-series="${escapeXml(series.name)}" stroke="${color}" fill="${color}">`;
-    out += `<path d="${d}" fill="none" stroke-width="2.2" stroke-linejoin="round"${dashAt(i)}/>`;
+    if (!series.markersOnly) out += `<path d="${d}" fill="none" stroke-width="2.2" stroke-linejoin="round"${dashAt(i)}/>`;
     for (const p of points) {
       if (!Number.isFinite(p.y)) continue;
       const cx = px(x.map(p.x));

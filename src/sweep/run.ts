@@ -10,7 +10,7 @@ import { OVERRIDE_SOURCE } from '../scenario/overrides.js';
 import { readScenarioText, parseYamlValue } from '../scenario/yaml-source.js';
 import type { SloCheck } from '../slo/expression.js';
 import { buildGrid, inShard, shardText, SweepSpecError, type GridPoint, type ParamValue, type Shard, type SweepParam } from './grid.js';
-import { runPool } from './pool.js';
+import { WorkerPool } from './pool.js';
 
 /**
  * Planning and running a sweep: every point is validated up front (so a bad value exits
@@ -166,8 +166,54 @@ function deriveOrThrow(scenario: NamedScenario, spec: string, point: GridPoint):
 export type SweepProgress = (pointsDone: number, totalPoints: number) => void;
 
 /**
- * Runs the plan's tasks, in this thread when `jobs` is 1, else on that many worker threads,
- * and assembles the result. The output is the same for every `jobs`.
+ * Runs simulation tasks, in this thread when `jobs` is 1, else on that many worker threads,
+ * and returns their headline figures in task order, however the threads finish. `sweep`,
+ * `tune` and `lab` all run through here. `onDone(i)` is called as task `i` finishes.
+ */
+export async function runSweepTasks(tasks: readonly SweepTask[], jobs: number, onDone?: (task: number) => void): Promise<HeadlineValues[]> {
+  const runner = taskRunner(jobs);
+  try {
+    return await runner.run(tasks, onDone);
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Runs batches of tasks on threads started once (or in this thread when `jobs` is 1); close it when done. */
+export interface TaskRunner {
+  run(tasks: readonly SweepTask[], onDone?: (task: number) => void): Promise<HeadlineValues[]>;
+  close(): Promise<void>;
+}
+
+/** A runner for batch after batch: `jobs` worker threads kept between batches, or this thread when `jobs` is 1. */
+export function taskRunner(jobs: number): TaskRunner {
+  if (jobs <= 1) {
+    return {
+      run: async (tasks, onDone) =>
+        tasks.map((task, i) => {
+          const result = runTask(task);
+          onDone?.(i);
+          return result;
+        }),
+      close: async () => {},
+    };
+  }
+  const pool = new WorkerPool<SweepTask, HeadlineValues>(new URL('./worker.js', import.meta.url), jobs);
+  return {
+    // A batch of one runs in this thread: starting a thread for it would cost more than it saves.
+    run: async (tasks, onDone) => {
+      if (tasks.length !== 1) return pool.run(tasks, onDone);
+      const value = runTask(tasks[0]!);
+      onDone?.(0);
+      return [value];
+    },
+    close: () => pool.close(),
+  };
+}
+
+/**
+ * Runs the plan's tasks (see `runSweepTasks`) and assembles the result. The output is the
+ * same for every `jobs`.
  */
 export async function executeSweep(plan: SweepPlan, jobs: number, onProgress?: SweepProgress): Promise<SweepResult> {
   const replications = plan.header.replications;
@@ -178,16 +224,7 @@ export async function executeSweep(plan: SweepPlan, jobs: number, onProgress?: S
     if (--remaining[p]! === 0) pointsDone++;
     onProgress?.(pointsDone, plan.points.length);
   };
-  let values: HeadlineValues[];
-  if (jobs <= 1) {
-    values = plan.tasks.map((task, i) => {
-      const result = runTask(task);
-      done(i);
-      return result;
-    });
-  } else {
-    values = await runPool<SweepTask, HeadlineValues>(plan.tasks, jobs, new URL('./worker.js', import.meta.url), done);
-  }
+  const values = await runSweepTasks(plan.tasks, jobs, done);
   const points = plan.points.map((point, p) => summarisePoint(point, values.slice(p * replications, (p + 1) * replications)));
   return sweepResult(plan.header, points);
 }

@@ -5,10 +5,11 @@ import type { SweepResult } from '../../report/sweep-types.js';
 import { useColor } from '../../report/table.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../../report/variants.js';
 import { loadScenarioFile } from '../../scenario/load.js';
-import { parseParamOption, parseShard, SweepSpecError, type Shard, type SweepParam } from '../../sweep/grid.js';
+import { parseParamOption, SweepSpecError, type Shard, type SweepParam } from '../../sweep/grid.js';
 import { renderSweep, sweepGatePoints, SWEEP_FORMATS, type SweepFormat } from '../../sweep/render.js';
 import { executeSweep, planSweep } from '../../sweep/run.js';
 import { progressLine } from '../progress.js';
+import { parseShardOption } from '../../sweep/shard-env.js';
 import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
@@ -102,7 +103,11 @@ export function registerSweep(program: Command): void {
     .option('--format <format>', 'table, json, csv or md (default: from --out\'s extension, else table)', formatOption(SWEEP_FORMATS))
     .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--jobs <n>', 'worker threads (default: the available CPUs; 1 runs in-process)', jobsOption)
-    .option('--shard <i/n>', 'run only points whose index % n == i-1 and write a part for `merge` (JSON; gated at merge)', (v: string) => usage(() => parseShard(v)))
+    .option(
+      '--shard <i/n|auto>',
+      'run only points whose index % n == i-1 and write a part for `merge` (JSON; gated at merge); auto reads i and n from the batch engine (HARNESS_SIM_SHARD, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID, CLOUD_RUN_TASK_INDEX)',
+      (v: string) => usage(() => parseShardOption(v)),
+    )
     .option(SET_FLAGS, `${SET_HELP}; applies to every point, before its params`, collectSet, []);
   addReportOptions(addGateOptions(command)).action((file: string, flags: SweepFlags) => {
     if (flags.param.length === 0) throw new UsageError('sweep needs at least one --param KEY=SPEC (e.g. --param upstream.models.sonnet.errors.rate=0..0.9:0.1)');
