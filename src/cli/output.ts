@@ -2,6 +2,7 @@ import { chmodSync, closeSync, constants, linkSync, lstatSync, openSync, readlin
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { writeStdout } from './stdout.js';
+import { safeLines, safeText } from '../text/safe-text.js';
 
 /**
  * Writing output files without ever destroying one. A regular file is written to a
@@ -279,7 +280,7 @@ function handleSignals(): void {
         written.length > 0 ? `complete: ${written.join(', ')}` : 'no output written',
         ...(unwritten.length > 0 ? [`left as they were: ${unwritten.join(', ')}`] : []),
       ];
-      process.stderr.write(`harness-sim: interrupted by ${signal}; ${parts.join('; ')}\n`);
+      process.stderr.write(safeLines(`harness-sim: interrupted by ${signal}; ${parts.map(safeText).join('; ')}\n`));
       process.exit(2);
     });
   }

@@ -24,7 +24,7 @@ export type RunProgress = (fractionDone: number) => void;
 const PROGRESS_BATCH = 200_000;
 
 /** The harness layers, in the order a request meets them, as reports list the ones on. */
-export const LAYER_NAMES = ['capacity', 'routing', 'breaker', 'timeout', 'retry', 'scope', 'cache', 'session'] as const;
+export const LAYER_NAMES = ['capacity', 'routing', 'breaker', 'timeout', 'retry', 'hedge', 'scope', 'cache', 'session'] as const;
 
 /**
  * The discrete-event simulation of one scenario: the kernel, the world built from the

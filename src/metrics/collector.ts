@@ -1,3 +1,4 @@
+import { CompactLatencyHistogram } from './compact-histogram.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { Timeline } from './timeline.js';
 
@@ -13,6 +14,24 @@ export const RequestOutcome = {
 } as const;
 export type RequestOutcome = (typeof RequestOutcome)[keyof typeof RequestOutcome];
 
+/** What a breakdown row needs of a latency histogram. */
+export interface LatencyRecorder {
+  record(latencyMs: number): void;
+  percentileMs(percentile: number): number;
+  readonly count: number;
+  readonly meanMs: number;
+  /** Bytes of its counts, for tests of the memory bound. */
+  readonly bytes: number;
+}
+
+/**
+ * Above this many entities of one kind (models, tenants, tools), their breakdown rows keep
+ * latency in a `CompactLatencyHistogram` (2 significant digits, a few KB once used) instead
+ * of the 3-digit HDR one (~190 KB once used): a thousand tenants then cost megabytes, not
+ * hundreds. At or below it nothing changes, so every bundled scenario reports as before.
+ */
+export const COMPACT_BREAKDOWN_ABOVE = 32;
+
 /** Calls, failures, cost and call latency for one upstream target or one group of requests. */
 export class GroupStats {
   calls = 0;
@@ -21,8 +40,19 @@ export class GroupStats {
   tokens = 0;
   /** Answers that failed their eval and went to a stronger model (tiers only). */
   qualityFallbacks = 0;
-  readonly latency = new LatencyHistogram();
-  constructor(readonly name: string) {}
+  readonly latency: LatencyRecorder;
+  constructor(
+    readonly name: string,
+    compact = false,
+  ) {
+    this.latency = compact ? new CompactLatencyHistogram() : new LatencyHistogram();
+  }
+}
+
+/** One row per name, compact when there are many. */
+function groups(names: readonly string[]): GroupStats[] {
+  const compact = names.length > COMPACT_BREAKDOWN_ABOVE;
+  return names.map((name) => new GroupStats(name, compact));
 }
 
 /**
@@ -71,10 +101,10 @@ export class MetricsCollector {
     toolNames: readonly string[] = [],
     readonly timeline: Timeline = new Timeline(0),
   ) {
-    this.byModel = modelNames.map((n) => new GroupStats(n));
-    this.byTenant = tenantNames.map((n) => new GroupStats(n));
-    this.byTier = ['trivial', 'standard', 'complex'].map((n) => new GroupStats(n));
-    this.byTool = toolNames.map((n) => new GroupStats(n));
+    this.byModel = groups(modelNames);
+    this.byTenant = groups(tenantNames);
+    this.byTier = groups(['trivial', 'standard', 'complex']);
+    this.byTool = groups(toolNames);
   }
 
   /** A request arrived (before any capacity check). */

@@ -27,7 +27,8 @@ export class LatencyHistogram {
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false,
   });
-  private readonly pending = new Float64Array(FAST_SLOTS);
+  // Allocated on the first value: ~190 KB, which an entity that never records should not cost.
+  private pending: Float64Array | null = null;
   private pendingCount = 0;
   private sumMs = 0;
   private n = 0;
@@ -42,12 +43,18 @@ export class LatencyHistogram {
       return;
     }
     const bucket = Math.max(0, 31 - Math.clz32(value) - SUB_BUCKET_HALF_MAGNITUDE);
-    this.pending[bucket * SUB_BUCKET_HALF_COUNT + (value >>> bucket)]! += 1;
+    const pending = this.pending ?? (this.pending = new Float64Array(FAST_SLOTS));
+    pending[bucket * SUB_BUCKET_HALF_COUNT + (value >>> bucket)]! += 1;
     this.pendingCount++;
   }
 
   get count(): number {
     return this.n;
+  }
+
+  /** Bytes of the recording buffer (0 until the first value); the HDR histogram behind it grows with the range recorded. */
+  get bytes(): number {
+    return this.pending?.byteLength ?? 0;
   }
 
   /** The value at `percentile` (0-100) in milliseconds; 0 when empty. */
@@ -98,8 +105,8 @@ export class LatencyHistogram {
 
   /** Moves buffered counts into the HDR histogram, each at the lowest value of its slot. */
   private flush(): void {
-    if (this.pendingCount === 0) return;
     const pending = this.pending;
+    if (this.pendingCount === 0 || pending === null) return;
     for (let index = 0; index < pending.length; index++) {
       const count = pending[index]!;
       if (count === 0) continue;

@@ -75,13 +75,15 @@ export interface ComparisonHeader {
   requests: number;
   /** How monthly figures were scaled from the simulated span, when it was shorter than 30 days. */
   monthlyExtrapolation?: RunResult['monthlyExtrapolation'];
+  /** True when every label already names its layers (`--ladder`, `--layers none,retry`): the "layers on" row would repeat them. */
+  layersInLabels?: boolean;
 }
 
 /** The comparison as a table: one row per headline metric, one column per variant. */
 export function renderComparisonTable(compared: readonly ComparedVariant[], header: ComparisonHeader, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const table = new Table({ head: [c.bold('metric'), ...compared.map((v) => c.bold(safeText(v.label)))], style: { head: [], border: [] } });
-  table.push(['layers on', ...compared.map((v) => layersCell(v))]);
+  if (!header.layersInLabels) table.push(['layers on', ...compared.map((v) => layersCell(v))]);
   for (const metric of HEADLINE_METRICS) {
     table.push([metric.label, ...compared.map((v) => cell(metric, v, c, '\n'))]);
   }
@@ -97,7 +99,7 @@ export function renderComparisonMarkdown(compared: readonly ComparedVariant[], h
     '',
     `| metric | ${compared.map((v) => escape(v.label)).join(' | ')} |`,
     `|---|${compared.map(() => '---:').join('|')}|`,
-    `| layers on | ${compared.map((v) => escape(layersCell(v))).join(' | ')} |`,
+    ...(header.layersInLabels ? [] : [`| layers on | ${compared.map((v) => escape(layersCell(v))).join(' | ')} |`]),
     ...HEADLINE_METRICS.map((metric) => `| ${metric.label} | ${compared.map((v) => escape(cell(metric, v, plain, '<br>'))).join(' | ')} |`),
   ];
   return lines.join('\n') + footnote(header, '\n\n');

@@ -41,6 +41,14 @@ const episodesSchema = z
     }
   });
 
+/**
+ * Caps on named entities, refused at validation (exit 2): each model, tenant and tool has
+ * its own breakdown row, layer state and histogram, so their number bounds a run's memory.
+ * (Past 32 of a kind, rows keep compact histograms: see `COMPACT_BREAKDOWN_ABOVE`.)
+ */
+export const MAX_MODELS = 1000;
+export const MAX_TENANTS = 1000;
+
 const errorsSchema = (d: typeof DEFAULTS.model.errors | typeof DEFAULTS.tool.errors) =>
   z
     .strictObject({
@@ -125,7 +133,9 @@ const workloadSchema = z
     schedules: z
       .array(z.strictObject({ tenant: z.string(), at: durationOrZeroMs(), for: durationMs(), multiplier: z.number().finite().min(0).max(10_000) }))
       .prefault([]),
-    tenants: shares().prefault(DEFAULTS.workload.tenants),
+    tenants: shares()
+      .refine((t) => Object.keys(t).length <= MAX_TENANTS, { error: (issue) => `expected at most ${MAX_TENANTS} tenants, got ${Object.keys(issue.input as object).length}` })
+      .prefault(DEFAULTS.workload.tenants),
     tokens: z
       .strictObject({
         input: distribution(tokenCount).prefault(DEFAULTS.workload.tokens.input),
@@ -160,9 +170,10 @@ export const scenarioSchema = z.strictObject({
   workload: workloadSchema,
   upstream: z
     .strictObject({
-      models: z.record(z.string(), targetSchema(DEFAULTS.model)).refine((m) => Object.keys(m).length > 0, {
-        message: 'expected at least one model',
-      }),
+      models: z
+        .record(z.string(), targetSchema(DEFAULTS.model))
+        .refine((m) => Object.keys(m).length > 0, { message: 'expected at least one model' })
+        .refine((m) => Object.keys(m).length <= MAX_MODELS, { error: (issue) => `expected at most ${MAX_MODELS} models, got ${Object.keys(issue.input as object).length}` }),
       tools: z.record(z.string(), targetSchema(DEFAULTS.tool)).prefault({}),
       defaultModel: z.string().optional(),
       incidents: z.array(incidentSchema).prefault([]),

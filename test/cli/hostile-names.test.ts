@@ -163,3 +163,17 @@ describe('names with control characters', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   }, 60_000);
 });
+
+describe('an unwritable step summary', () => {
+  it('prints a warning and keeps the SLO verdict (exit 1), on run and compare', () => {
+    for (const args of [
+      ['run', 'commands.yaml', '--requests', '1K'],
+      ['compare', 'commands.yaml', '--layers', 'none,all', '--requests', '1K'],
+    ]) {
+      const run = cli(args, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'no-such-dir', 'summary.md') });
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/^harness-sim: warning: cannot write the step summary to .*no-such-dir\/summary\.md \(ENOENT\); the SLO verdict stands$/m);
+      expectSafe(run);
+    }
+  }, 120_000);
+});

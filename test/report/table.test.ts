@@ -54,3 +54,12 @@ describe('the run table', () => {
     expect(renderRunTable(result, false)).toMatch(/visible failure rate +│ 0\.00002% \(2 in 10M\)/);
   });
 });
+
+describe('LAYER_NAMES', () => {
+  it('lists every block under layers:, so a new layer shows in "layers on"', async () => {
+    const { LAYER_NAMES } = await import('../../src/engine/simulator.js');
+    const { knownKeysAt } = await import('../../src/scenario/schema-keys.js');
+    const { scenarioSchema } = await import('../../src/scenario/schema.js');
+    expect([...LAYER_NAMES].sort()).toEqual(knownKeysAt(scenarioSchema, ['layers']).sort());
+  });
+});

@@ -86,7 +86,9 @@ export function registerCompare(program: Command): void {
     }
     const compared = compareVariants(runs);
     const first = runs[0]!.results[0]!;
-    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation };
+    // A ladder or a list of layer specs (other than `all`) on one file labels each column by its layers.
+    const layersInLabels = scenarios.length === 1 && (flags.ladder === true || (flags.layers !== undefined && !flags.layers.some((spec) => spec.trim() === 'all')));
+    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels };
     const text =
       flags.format === 'json'
         ? JSON.stringify(comparisonJson(compared, header), null, 2)

@@ -7,6 +7,7 @@ import { parseScenarioText } from '../../scenario/load.js';
 import { TelemetryFileError } from '../../telemetry/read.js';
 import { UsageError } from '../errors.js';
 import { emit } from '../output.js';
+import { printErr, printOut } from '../print.js';
 import { formatOption } from '../options.js';
 
 interface FitFlags {
@@ -51,10 +52,10 @@ export function registerFit(program: Command): void {
       const report = renderFitReport(fit);
       if (flags.out) {
         emit(yaml, flags.out);
-        process.stdout.write(report);
+        printOut(report);
       } else {
-        process.stderr.write(report);
-        process.stdout.write(yaml);
+        printErr(report);
+        printOut(yaml);
       }
     });
 }
