@@ -125,7 +125,9 @@ function frontTable(result: TuneResult, front: Front, c: InstanceType<typeof Cha
     table.push([String(point.index), ...result.params.map((k) => valueText(point.params[k]!)), formatMetricValue(objective.unit, point.objective), formatMetricValue(metric.unit, point.value), verdict(point.feasibility)]);
   }
   const more = front.points.length > MAX_ROWS ? `\n(${front.points.length - MAX_ROWS} more in --format json)` : '';
-  return `${c.bold(`Pareto front: ${objective.label} vs ${metric.label}`)} (configurations meeting the other constraints by their means)\n${table.toString()}${more}`;
+  const heading = `${c.bold(`Pareto front: ${objective.label} vs ${metric.label}`)} (configurations meeting the other constraints by their means)`;
+  if (front.points.length === 0) return `${heading}: none; no configuration evaluated meets the other constraints`;
+  return `${heading}\n${table.toString()}${more}`;
 }
 
 /** `key=value  key=value`, each printable. */

@@ -96,6 +96,10 @@ describe('names that look like workflow commands', () => {
     ['sweep json', ['sweep', 'commands.yaml', '--param', 'seed=1,2', '--requests', '1K', '--jobs', '1', '--format', 'json']],
     ['explain', ['explain', 'commands.yaml']],
     ['validate', ['validate', 'commands.yaml']],
+    ['tune table', ['tune', 'commands.yaml', '--param', 'layers.retry.maxAttempts=6,8', '--param', 'layers.breaker.enabled=false,true', '--requests', '1K', '--jobs', '1', '--replications', '2']],
+    ['tune json', ['tune', 'commands.yaml', '--param', 'layers.retry.maxAttempts=6,8', '--param', 'layers.breaker.enabled=false,true', '--requests', '1K', '--jobs', '1', '--replications', '2', '--format', 'json']],
+    ['lab html', ['lab', 'commands.yaml', '--error-rates', '0,10%', '--requests', '1K', '--jobs', '1']],
+    ['lab json', ['lab', 'commands.yaml', '--error-rates', '0,10%', '--requests', '1K', '--jobs', '1', '--format', 'json']],
   ];
   for (const [label, args] of runs) {
     it(`${label}: prints no command line and no raw control, on GitHub Actions too`, () => {
@@ -128,6 +132,8 @@ describe('names with control characters', () => {
     ['compare', ['compare', 'controls.yaml', '--ladder', '--requests', '1K', '--format', 'md']],
     ['sweep', ['sweep', 'controls.yaml', '--param', 'seed=1,2', '--requests', '1K', '--format', 'csv']],
     ['explain', ['explain', 'controls.yaml']],
+    ['tune', ['tune', 'controls.yaml', '--param', 'layers.retry.maxAttempts=1,2', '--requests', '1K']],
+    ['lab', ['lab', 'controls.yaml', '--requests', '1K']],
   ];
   for (const [label, args] of commands) {
     it(`${label}: refuses every one with its file position, exit 2, one escaped line each`, () => {

@@ -5,6 +5,7 @@ import { useColor } from '../../report/table.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { readScenarioText } from '../../scenario/yaml-source.js';
 import { parseMetricName, SloSyntaxError } from '../../slo/expression.js';
+import { escapeWorkflowData } from '../../slo/gate.js';
 import { SweepSpecError, type SweepParam } from '../../sweep/grid.js';
 import { bestScenarioYaml } from '../../tune/best-yaml.js';
 import { renderTuneHtml } from '../../tune/html.js';
@@ -148,7 +149,10 @@ function printTune(result: TuneResult, flags: TuneFlags, source: { file: string;
   if (flags.report) writeFileAtomic(flags.report, renderTuneHtml(result));
   if (yaml !== undefined) writeFileAtomic(flags.out!, yaml);
   if (result.best === null) {
-    printErr(`harness-sim: tune: no configuration met every constraint at 95% confidence after ${result.runs} runs${flags.out ? `; ${flags.out} not written` : ''}\n`);
+    const message = `tune: no configuration met every constraint at 95% confidence after ${result.runs} runs`;
+    printErr(`harness-sim: ${message}${flags.out ? `; ${flags.out} not written` : ''}\n`);
+    // On GitHub Actions, the same annotation an SLO gate gives (the text escaped for the runner).
+    if (process.env.GITHUB_ACTIONS === 'true') process.stderr.write(`::error title=SLO breach::${escapeWorkflowData(message)}\n`);
     process.exitCode = ExitCode.Breach;
   }
 }
