@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseDocument, stringify } from 'yaml';
+import { isScalar, parseDocument, stringify } from 'yaml';
 import { formatMetricValue, headlineMetric } from '../metrics/headline.js';
 import { mergeChain, resolveExtendsChain } from '../scenario/compose.js';
 import { parseScenarioText } from '../scenario/load.js';
@@ -67,7 +67,14 @@ export function bestScenarioYaml(source: BestScenarioSource, result: TuneResult,
 function preservingText(text: string, applied: readonly AppliedOverride[], name: string, comment: string): string | null {
   try {
     const doc = parseDocument(text);
-    for (const { path, value } of applied) doc.setIn(path, doc.createNode(value));
+    for (const { path, value } of applied) {
+      // `retry:` with nothing after it is an empty block: make it a mapping to set a key in.
+      for (let i = 1; i < path.length; i++) {
+        const node = doc.getIn(path.slice(0, i), true);
+        if (isScalar(node) && node.value === null) doc.setIn(path.slice(0, i), doc.createNode({}));
+      }
+      doc.setIn(path, doc.createNode(value));
+    }
     if (!doc.has('name')) doc.set('name', name);
     doc.commentBefore = [comment, doc.commentBefore].filter(Boolean).join('\n');
     return doc.toString();
