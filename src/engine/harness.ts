@@ -133,7 +133,7 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
   const makePerKey = (): KeyedRateLimiter | null => {
     if (!c?.perKey) return null;
     const limits = KeyedRateLimiter.splitQuota(c.perKey.quotaRpm, c.perKey.shares);
-    const unlisted = c.perKey.unlisted;
+    const unlisted = c.perKey.unlisted ?? 'deny';
     const listedShare = Object.values(c.perKey.shares).reduce((x, y) => x + y, 0);
     const perKey = new KeyedRateLimiter(clock, {
       limits,

@@ -30,7 +30,7 @@ export interface ConsistencyView {
   layers: {
     retry?: { baseDelay: number; maxDelay: number };
     routing?: { fallback: string[] };
-    capacity?: { perKey?: { shares: Record<string, number>; unlisted: string } };
+    capacity?: { perKey?: { shares: Record<string, number>; unlisted?: string | undefined } };
     cache?: { preset: string; breakpoint?: string };
   };
 }
@@ -67,13 +67,14 @@ export function checkConsistency(scenario: ConsistencyView, ctx: z.RefinementCtx
     for (const [tenant, share] of Object.entries(perKey.shares)) {
       if (!(share > 0)) issue(['layers', 'capacity', 'perKey', 'shares', tenant], `expected a share above 0 (a tenant with no quota: leave it out and set unlisted: deny), got ${share}`);
     }
-    if (perKey.unlisted === 'deny') {
+    // Only when unlisted is left out (deny by default): an explicit deny rejects them on purpose.
+    if (perKey.unlisted === undefined) {
       const left = Object.entries(scenario.workload.tenants).filter(([tenant, share]) => share > 0 && !Object.hasOwn(perKey.shares, tenant));
       if (left.length > 0) {
         const names = left.map(([t]) => `"${t}"`).join(', ');
         issue(
           ['layers', 'capacity', 'perKey', 'shares'],
-          `expected a share for every tenant with traffic, got none for ${names}: every request of ${left.length > 1 ? 'those tenants' : 'that tenant'} would be rejected (unlisted: deny); give ${left.length > 1 ? 'them shares' : 'it a share'}, or set unlisted: share or allow`,
+          `expected a share for every tenant with traffic, got none for ${names}: every request of ${left.length > 1 ? 'those tenants' : 'that tenant'} would be rejected (unlisted: deny); give ${left.length > 1 ? 'them shares' : 'it a share'}, or set unlisted: deny (to reject them), share or allow`,
         );
       }
     }

@@ -19,10 +19,21 @@ const FORMAT: Record<UnitKind, (value: number) => string> = {
  * which of them this scenario turns on. The YAML loads back to the same scenario.
  */
 export function explainScenario(scenario: ParsedScenario & { name: string }, file: string): string {
-  const { name, ...rest } = scenario;
+  const { name, ...rest } = withImplicitDefaults(scenario);
   const human = humanize(scenarioSchema, { name, ...rest });
   const header = `# Every value a run of ${file} uses, defaults filled in (harness-sim explain).\n`;
   return header + stringify(human, { lineWidth: 0 }) + layerOrder(scenario) + episodeRates(scenario);
+}
+
+/**
+ * Fills the defaults the schema leaves undefined so validation can tell them from a written
+ * value (`capacity.perKey.unlisted`: deny); the run is the same either way.
+ */
+export function withImplicitDefaults<S extends ParsedScenario>(scenario: S): S {
+  const perKey = scenario.layers.capacity?.perKey;
+  if (!perKey || perKey.unlisted !== undefined) return scenario;
+  const capacity = { ...scenario.layers.capacity!, perKey: { ...perKey, unlisted: 'deny' as const } };
+  return { ...scenario, layers: { ...scenario.layers, capacity } };
 }
 
 /**

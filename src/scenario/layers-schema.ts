@@ -85,7 +85,9 @@ const capacitySchema = z.strictObject({
     .strictObject({
       quotaRpm: z.number().finite().positive(),
       shares: shares(),
-      unlisted: z.enum(['deny', 'share', 'allow']).prefault('deny'),
+      // Left out means deny; kept undefined so validation can tell an explicit deny (tenants
+      // rejected on purpose) from a share map that forgot a tenant.
+      unlisted: z.enum(['deny', 'share', 'allow']).optional(),
     })
     .optional(),
   backpressure: z

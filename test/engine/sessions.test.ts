@@ -186,6 +186,29 @@ describe('the agent loop', () => {
     expect(s.turnEnds[TurnEnd.Rejected]).toBeGreaterThan(90);
   });
 
+  it('puts toolsPerBatch tools in each batch and adds each tool result at its own size (the default for tools not listed)', () => {
+    const { s } = run({
+      tools: '{ search: 1 }',
+      sessions: { callsPerTurn: '{ dist: constant, value: 2 }', toolsPerBatch: '{ dist: constant, value: 3 }', toolResultTokens: '{ search: { dist: constant, value: 500 }, default: { dist: constant, value: 300 } }' },
+    });
+    expect(s.toolCalls).toBe(3);
+    // Call 1: prefix 1000 + user 200. Call 2: + completion 50 + three search results of 500.
+    expect(s.promptTokens).toBe(1200 + 1200 + 50 + 3 * 500);
+  });
+
+  it('returns a failed tool to the model as toolErrorTokens, not its result size', () => {
+    const down = '    search: { latency: { dist: constant, value: 100ms }, errors: { rate: 100%, mix: { "503": 1 } } }';
+    const { s } = run({ sessions: { callsPerTurn: '{ dist: constant, value: 2 }', onToolError: '{ retrySame: 0% }' }, upstreamTools: down });
+    expect(s.toolErrors).toBe(1);
+    expect(s.promptTokens).toBe(1200 + 1200 + 50 + 40);
+  });
+
+  it('stops nothing when the session layer is disabled, whatever its limits say', () => {
+    const { s } = run({ layers: '  retry: { enabled: false }\n  session: { enabled: false, maxStepsPerTurn: 1, maxTurnDuration: 1ms }' });
+    expect(ends(s)).toEqual({ [TurnEnd.Success]: 1 });
+    expect(s.modelCalls).toBe(3);
+  });
+
   it('is deterministic: the same scenario and seed give the same counters, and every session ends exactly once', () => {
     const o: Options = {
       requests: 300,
