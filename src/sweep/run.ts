@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { simulate } from '../engine/simulator.js';
 import { buildResult, round } from '../metrics/results.js';
+import { HARNESS_SIM_VERSION } from '../metrics/version.js';
 import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
 import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
@@ -9,7 +11,7 @@ import { parseScenarioText, readThrough, snapshotScenario, type ScenarioOverride
 import { OVERRIDE_SOURCE } from '../scenario/overrides.js';
 import { parseYamlValue } from '../scenario/yaml-source.js';
 import type { SloCheck } from '../slo/expression.js';
-import { buildGrid, inShard, shardText, SweepSpecError, type GridPoint, type ParamValue, type Shard, type SweepParam } from './grid.js';
+import { buildGrid, checkSweepRuns, inShard, shardText, SweepSpecError, type GridPoint, type ParamValue, type Shard, type SweepParam } from './grid.js';
 import { WorkerPool } from './pool.js';
 
 /**
@@ -54,6 +56,8 @@ export interface SweepOptions {
   checks: readonly SloCheck[];
   /** The scenario's files, when the caller has read them already (`snapshotScenario`). */
   sources?: ScenarioSources;
+  /** The most simulations the whole grid may take (`MAX_SWEEP_RUNS`); tune, which runs only its budget, lifts it. */
+  maxRuns?: number;
 }
 
 /** A validated sweep, ready to run. */
@@ -79,6 +83,7 @@ export function planSweep(options: SweepOptions): SweepPlan {
   // Read once: every point, in any thread, is loaded from this snapshot of the files.
   const { sources, scenario: base } = snapshotScenario(options.file, { overrides: options.set, sources: options.sources });
   const grid = buildGrid(options.params, options.variants);
+  checkSweepRuns(grid.length, options.replications, options.maxRuns);
   const cellCount = grid.length / options.variants.length;
   const cellSeeds: number[] = [];
   for (const point of grid.slice(0, cellCount)) {
@@ -109,10 +114,20 @@ export function planSweep(options: SweepOptions): SweepPlan {
     params: options.params.map((p) => p.key),
     variants: [...options.variants],
     totalPoints: grid.length,
-    ...(options.shard ? { shard: shardText(options.shard) } : {}),
+    ...(options.shard ? { shard: shardText(options.shard), part: partRecord(base, options) } : {}),
     ...(options.checks.length > 0 ? { slo: options.checks.map((c) => ({ metric: c.metric, operator: c.op, limit: c.limit })) } : {}),
   };
   return { header, points, tasks, sources };
+}
+
+/** What a shard records of the command that wrote it (`SweepResult.part`), for `merge` to compare. */
+function partRecord(scenario: NamedScenario, options: SweepOptions): NonNullable<SweepResult['part']> {
+  const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return {
+    version: HARNESS_SIM_VERSION,
+    scenarioSha256: sha256(scenario),
+    gridSha256: sha256({ params: options.params.map((p) => ({ key: p.key, values: p.values })), variants: options.variants }),
+  };
 }
 
 /**
@@ -266,6 +281,7 @@ export function sweepResult(header: Omit<SweepResult, 'points'>, points: readonl
     variants: [...header.variants],
     totalPoints: header.totalPoints,
     ...(header.shard !== undefined ? { shard: header.shard } : {}),
+    ...(header.part !== undefined ? { part: { version: header.part.version, scenarioSha256: header.part.scenarioSha256, gridSha256: header.part.gridSha256 } } : {}),
     points: ordered.map((point) => ({
       index: point.index,
       params: Object.fromEntries(header.params.map((key) => [key, point.params[key]!])),

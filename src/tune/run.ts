@@ -58,6 +58,8 @@ export function planTune(options: TuneOptions): TunePlan {
     requests: options.requests,
     replications: options.maxReplications,
     checks: [],
+    // Tune runs its budget, not the grid: the grid only bounds the cells it may visit.
+    maxRuns: Number.POSITIVE_INFINITY,
   });
   return {
     options,
