@@ -56,6 +56,14 @@ console.log(answer, harness.metrics().retries, new CircuitBreaker(systemClock).s
     expect(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }).trim()).toBe('sonnet 3 2 closed true');
   });
 
+  it("runs the README's createHarness example as shown, printing the output the README shows", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**A harness in a few lines.**'));
+    const [, code, output] = /```js\n([\s\S]*?)```\n```\n([\s\S]*?)```/.exec(section)!;
+    writeFileSync(join(app, 'example.mjs'), code!);
+    expect(execFileSync(process.execPath, ['example.mjs'], { cwd: app, encoding: 'utf8' })).toBe(output);
+  });
+
   it('type-checks a TypeScript user of both entries against the shipped declarations, which catch a wrong type', () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
