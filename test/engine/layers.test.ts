@@ -336,7 +336,7 @@ describe('request accounting', () => {
     expect(output.metrics.refused).toBeGreaterThan(0);
   });
 
-  it.each(['incident-70', 'noisy-tenant', 'routing-tiers', 'prompt-cache', 'support-agent-scope', 'retry-basics'])(
+  it.each(['incident-70', 'noisy-tenant', 'routing-tiers', 'prompt-cache', 'support-agent-scope', 'retry-basics', 'fleet', 'nested-retries', 'slow-upstream', 'hedging', 'seed-lab-episodes'])(
     'ends every request of the bundled %s scenario exactly once',
     (name) => {
       const n = 20_000;
