@@ -73,6 +73,7 @@ export function registerCompare(program: Command): void {
     if (flags.layers && flags.ladder) throw new UsageError('--layers and --ladder cannot be combined; pick one');
     const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
     const variants = buildVariants(scenarios, flags);
+    const checks = variants.map((v) => checksFor(v.scenario, flags));
     const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
     const watch = watchRuns('compare');
     let runs: { label: string; results: RunResult[] }[];
@@ -98,7 +99,7 @@ export function registerCompare(program: Command): void {
     emit(text, flags.out);
     if (flags.report) writeFileAtomic(flags.report, renderCompareHtml(compared, { ...header, scenarios: [...new Set(scenarios.map((s) => s.name))] }));
     applyGates(
-      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checksFor(variants[i]!.scenario.slo, flags) })),
+      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checks[i]! })),
       flags,
     );
   });

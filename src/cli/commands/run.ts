@@ -45,6 +45,7 @@ export function registerRun(program: Command): void {
     .option('--chart', 'also print a compact Unicode chart of the failure rate through simulated time')
     .action((file: string, flags: RunFlags) => {
       const { scenario } = loadScenarioFile(file, { overrides: flags.set });
+      const checks = checksFor(scenario, flags);
       if (flags.replications > 1 && (flags.report || flags.chart)) {
         throw new UsageError('--report and --chart draw one run; drop --replications, or use compare/sweep --replications for intervals');
       }
@@ -65,6 +66,6 @@ export function registerRun(program: Command): void {
       emit(text, flags.out);
       if (flags.report) writeFileAtomic(flags.report, renderRunHtml(result));
       if (flags.chart) writeChart(runTerminalChart(result), flags.format === 'json' && !flags.out);
-      applyGates([{ label: scenario.name, values: headlineValues(result), checks: checksFor(scenario.slo, flags) }], flags);
+      applyGates([{ label: scenario.name, values: headlineValues(result), checks }], flags);
     });
 }
