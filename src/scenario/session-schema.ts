@@ -79,7 +79,7 @@ interface SessionCheckInput {
 }
 
 /** SLO metrics that read `sessions.*` (kept here, not imported from the report code, so the schema stays light). */
-const SESSION_SLO_METRICS = ['turnSuccessRate', 'sessionSuccessRate', 'turnLatencyP95', 'costPerSession', 'tokensPerSession', 'wastedTokensPerSession', 'cachedPromptShare'];
+export const SESSION_SLO_METRICS = ['turnSuccessRate', 'sessionSuccessRate', 'turnLatencyP95', 'costPerSession', 'tokensPerSession', 'wastedTokensPerSession', 'cachedPromptShare'];
 
 /** The most calls one tool batch may hold (batches are tracked in fixed arrays). */
 export const MAX_TOOLS_PER_BATCH = 64;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { HEADLINE_KEYS } from '../../metrics/headline.js';
+import { HEADLINE_KEYS, isSessionMetric } from '../../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../../report/sweep-types.js';
 import { InputFileError, readInputText } from '../../scenario/input-file.js';
 import { SWEEP_FORMATS } from '../../sweep/render.js';
@@ -25,8 +25,11 @@ const MAX_PART_POINTS = 1_000_000;
 
 // JSON has no NaN: a figure that was NaN is written as null, and read back as NaN below.
 const figure = z.number().nullable().transform((v) => (v === null ? Number.NaN : v));
-const metricsSchema = z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, figure])) as Record<(typeof HEADLINE_KEYS)[number], typeof figure>);
 const intervalSchema = z.object({ mean: figure, low: figure, high: figure, halfWidth: z.number().nullable(), sd: z.number().nullable(), n: z.number().int() });
+// Session figures appear only in parts of a scenario with sessions.
+const byMetric = <T extends z.ZodType>(schema: T) =>
+  z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, isSessionMetric(key) ? schema.optional() : schema])) as Record<(typeof HEADLINE_KEYS)[number], T>);
+const metricsSchema = byMetric(figure);
 const partSchema = z.object({
   scenario: z.string(),
   seed: z.number().int(),
@@ -43,7 +46,7 @@ const partSchema = z.object({
         params: z.record(z.string(), z.union([z.number(), z.string()])),
         variant: z.string(),
         metrics: metricsSchema,
-        intervals: z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, intervalSchema])) as Record<(typeof HEADLINE_KEYS)[number], typeof intervalSchema>).optional(),
+        intervals: byMetric(intervalSchema).optional(),
       }),
     )
     .max(MAX_PART_POINTS),
