@@ -10,6 +10,7 @@ import { Pool } from './pool.js';
 import { RequestFlow } from './request-flow.js';
 import { RequestState } from './request-state.js';
 import { SessionDriver } from './sessions.js';
+import { shortenedRunWarnings } from './shortened.js';
 
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
@@ -47,12 +48,15 @@ export class Simulator {
   readonly seed: number;
   /** The layers this run has switched on, in `LAYER_NAMES` order. */
   private readonly layersOn: string[];
+  /** What a run shortened by `--requests` leaves out, given the span its arrivals took. */
+  private readonly cutOff: (horizonMs: number) => string[];
 
   constructor(scenario: ParsedScenario, options: RunOptions = {}) {
     const world = buildWorld(scenario, options, this.kernel);
     this.world = world;
     this.seed = world.seed;
     this.layersOn = LAYER_NAMES.filter((name) => scenario.layers[name]?.enabled === true);
+    this.cutOff = (horizonMs) => shortenedRunWarnings(scenario, options, horizonMs);
     const requests = new Pool((index) => new RequestState(index, world.targets.length));
     this.requests = requests;
     this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
@@ -80,14 +84,17 @@ export class Simulator {
     const lastArrivalMs = sessions ? sessions.lastArrivalMs : lifecycle.lastArrivalMs;
     world.workload.close();
     const servers = this.flow.servers;
+    // A shaped load's month is scaled from the span its arrivals actually took.
+    const horizonMs = world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs;
+    const warnings = this.cutOff(horizonMs);
     return {
       metrics: world.metrics,
       layers: layerStats(world.harness),
       layersOn: this.layersOn,
       requests: sessions ? sessions.arrivals : lifecycle.arrivals,
       seed: world.seed,
-      // A shaped load's month is scaled from the span its arrivals actually took.
-      horizonMs: world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
+      horizonMs,
+      ...(warnings.length > 0 ? { warnings } : {}),
       // The run's real end: the last request's end or the last server call's, whichever is later
       // (stale timers may fire after both and do not count).
       endMs: Math.max(lifecycle.lastEndMs, servers.lastServiceMs),

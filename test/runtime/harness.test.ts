@@ -184,6 +184,23 @@ describe('createHarness: breaker and fallback', () => {
     expect(harness.metrics().loadAttribution.halfOpenProbe).toBe(1);
   });
 
+  it('opens on slow calls (breaker.slowCall): successes slower than `after` count against the slow-call rate', async () => {
+    const timers = new VirtualTimers();
+    const harness = await createHarness({ breaker: { minimumCalls: 4, slowCall: { after: '2s', rate: 0.5 } } }, { timers });
+    const changes: string[] = [];
+    harness.on('breakerStateChange', (e) => changes.push(`${e.from}->${e.to}`));
+    // 1 s, 3 s, 3 s, 3 s: all succeed; after the fourth, 3 of 4 calls (75% > 50%) were slow.
+    const upstream = scriptedUpstream(timers, (_, n) => ok(n === 1 ? 1000 : 3000));
+    for (let i = 0; i < 4; i++) {
+      const answer = harness.call({}, upstream.attempt);
+      await timers.advance(3000);
+      await expect(answer).resolves.toBe(`default#${i + 1}`);
+    }
+    expect(changes).toEqual(['closed->open']);
+    await expect(harness.call({}, upstream.attempt)).rejects.toMatchObject({ reason: 'failed', kind: 'open' });
+    expect(upstream.calls).toHaveLength(4);
+  });
+
   it('routes by the caller classifier to the tier model, and a failed quality check moves to the stronger one', async () => {
     const timers = new VirtualTimers();
     const harness = await createHarness<{ hard: boolean }>(

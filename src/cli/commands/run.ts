@@ -10,7 +10,7 @@ import { applyGates, ASSERT_FLAGS, ASSERT_HELP, assertionOption, checksFor, JUNI
 import { UsageError } from '../errors.js';
 import { emit, writeFileAtomic } from '../output.js';
 import { formatOption, requestsOption, sampleOption, seedOption } from '../options.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated, watchRuns } from '../replicate.js';
+import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated, watchRuns } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
 
@@ -58,6 +58,7 @@ export function registerRun(program: Command): void {
         watch.clear();
       }
       const result = buildResult(scenario.name, output);
+      printRunWarnings([result]);
       const text =
         flags.format === 'json'
           ? JSON.stringify(result, null, 2)
