@@ -13,6 +13,7 @@ import { formatOption, requestsOption, sampleOption, seedOption } from '../optio
 import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated, watchRuns } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
+import { scenarioArgument } from '../bundled.js';
 
 interface RunFlags extends GateFlags {
   seed?: number;
@@ -31,7 +32,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('simulate a scenario and print its results')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option('--seed <n>', 'override the scenario seed', seedOption)
     .option('--requests <n>', 'simulate only the first N requests (e.g. 100K) at the scenario arrival rate', requestsOption)
     .option('--sample <fraction>', 'simulate this fraction of the traffic (e.g. 0.1), capacities scaled alike; counts and cost are scaled back and the sampling error reported', sampleOption)
