@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument } from 'commander';
 import { didYouMean } from '../text/suggest.js';
@@ -11,8 +11,20 @@ import { UsageError } from './errors.js';
  * file exists, else the packaged `scenarios/seed-lab.yaml`. `harness-sim scenarios` lists them.
  */
 
-/** The packaged `scenarios/` folder: two levels above this file, from `dist/cli/` or `src/cli/`. */
-export const BUNDLED_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+/**
+ * The packaged `scenarios/` folder: in the package root, the nearest folder above this file
+ * with harness-sim's package.json. Found by walking up rather than by a fixed relative path,
+ * since this code runs from `src/cli/`, `dist/cli/` or a bundled chunk in `dist/cli/chunks/`.
+ */
+export const BUNDLED_DIR = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'scenarios');
+
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && /"name":\s*"harness-sim"/.test(readFileSync(manifest, 'utf8'))) return dir;
+    if (dirname(dir) === dir) return start; // not inside the package: no bundled scenarios
+  }
+}
 
 /** One bundled scenario: its name, its file and the first sentence of its opening comment. */
 export interface BundledScenario {
