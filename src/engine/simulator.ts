@@ -3,6 +3,7 @@ import type { ParsedScenario } from '../scenario/schema.js';
 import { impliedErrorRate } from '../upstream/episodes.js';
 import { Billing } from './billing.js';
 import { buildWorld, type World } from './build.js';
+import { CallLog, type CallLogOptions } from './call-log.js';
 import { layerStats, openBreakers } from './harness.js';
 import { Kernel } from './kernel.js';
 import { RequestLifecycle } from './lifecycle.js';
@@ -11,6 +12,7 @@ import { RequestFlow } from './request-flow.js';
 import { RequestState } from './request-state.js';
 import { SessionDriver } from './sessions.js';
 
+export type { CallLogOptions, CallSink } from './call-log.js';
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
 /**
@@ -48,14 +50,15 @@ export class Simulator {
   /** The layers this run has switched on, in `LAYER_NAMES` order. */
   private readonly layersOn: string[];
 
-  constructor(scenario: ParsedScenario, options: RunOptions = {}) {
+  /** `calls`: where each finished upstream call goes (`run --calls-out`); it never changes the results. */
+  constructor(scenario: ParsedScenario, options: RunOptions = {}, calls?: CallLogOptions) {
     const world = buildWorld(scenario, options, this.kernel);
     this.world = world;
     this.seed = world.seed;
     this.layersOn = LAYER_NAMES.filter((name) => scenario.layers[name]?.enabled === true);
     const requests = new Pool((index) => new RequestState(index, world.targets.length));
     this.requests = requests;
-    this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
+    this.flow = new RequestFlow(world, this.kernel, new Billing(world, calls ? new CallLog(world, this.kernel, calls) : null), requests, (req, outcome) => this.lifecycle.end(req, outcome));
     this.lifecycle = new RequestLifecycle(world, this.kernel, requests, (req) => this.flow.admit(req));
     this.sessions = world.sessions ? new SessionDriver(world, this.kernel, requests, this.lifecycle, this.flow) : null;
     // The timeline samples server queues and open breakers at each bucket edge, before the
@@ -151,6 +154,6 @@ function fleetReport(world: World): Pick<RunOutput, 'fleet'> {
 }
 
 /** Runs one scenario and returns the raw output; `progress` hears how far it has got between batches of events. */
-export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress): RunOutput {
-  return new Simulator(scenario, options).run(progress);
+export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress, calls?: CallLogOptions): RunOutput {
+  return new Simulator(scenario, options, calls).run(progress);
 }
