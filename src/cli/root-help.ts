@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { HARNESS_SIM_VERSION } from '../metrics/version.js';
 import { printErr } from './print.js';
 
 /**
@@ -8,7 +9,7 @@ import { printErr } from './print.js';
  * equal to the full program's root help, so the two cannot drift.
  */
 export const ROOT_DESCRIPTION = 'Simulate the harness around an LLM agent: retries, breakers, rate budgets, scope, routing, caching.';
-export const VERSION = '0.1.0';
+export const VERSION = HARNESS_SIM_VERSION;
 
 const COMMANDS: readonly { name: string; args: string; options: boolean; description: string }[] = [
   { name: 'run', args: '<file>', options: true, description: 'simulate a scenario and print its results' },

@@ -80,15 +80,15 @@ export class Billing {
   }
 
   /**
-   * Bills a finished hedge of `req` on `targetId` (same rule as any model call) and returns
-   * the tokens billed.
+   * Bills a finished hedge of `req` on `targetId`, sent at `sentAtMs` (same rule as any model
+   * call), and returns the tokens billed.
    */
-  hedgeCall(req: RequestState, targetId: number, outcome: number, latencyMs: number): number {
+  hedgeCall(req: RequestState, targetId: number, outcome: number, latencyMs: number, sentAtMs: number): number {
     let tokens = 0;
     let costUsd = 0;
     if (outcome === Outcome.Success || outcome === Outcome.Timeout) {
       tokens = this.world.pricing.tokens(req);
-      costUsd = this.world.pricing.costUsd(req, this.world.targets[targetId]!, targetId);
+      costUsd = this.world.pricing.costUsd(req, this.world.targets[targetId]!, targetId, sentAtMs);
     }
     req.billedTokens += tokens;
     req.costUsd += costUsd;
@@ -115,7 +115,7 @@ export class Billing {
     call.outputTokens = req.outputTokens;
     if (call.outcome !== Outcome.Success && call.outcome !== Outcome.Timeout) return;
     call.tokens = this.world.pricing.tokens(req);
-    call.costUsd = this.world.pricing.costUsd(req, this.world.targets[call.target]!, call.target);
+    call.costUsd = this.world.pricing.costUsd(req, this.world.targets[call.target]!, call.target, call.startMs);
   }
 
   /** An abandoned call finished: it counts as a model call, and what it billed is wasted. */
@@ -132,6 +132,8 @@ export interface AbandonedCall {
   outcome: number;
   latencyMs: number;
   tokens: number;
+  /** When the call was sent (the cache entry it may read must have begun by then). */
+  startMs: number;
   costUsd: number;
   tenant: number;
   tier: number;

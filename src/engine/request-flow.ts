@@ -140,6 +140,7 @@ export class RequestFlow {
     const now = this.kernel.now();
     this.world.upstream.call(req.target, req.request, req.callsPerTarget[req.target]!++, now, call);
     req.billedLater = false;
+    req.callSentMs = now;
     const timeoutMs = this.world.timeoutMs[req.target]!;
     // A drawn failure answers without taking a server slot; a success queues for one.
     if (this.world.servers[req.target] !== null && call.outcome === Outcome.Success && this.servers.offer(req, call.latencyMs, timeoutMs, call)) return;

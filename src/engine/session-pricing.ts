@@ -49,9 +49,10 @@ export class SessionPricing {
       return (prompt * priceIn) / 1e6 + outputUsd;
     }
     const now = this.clock.now();
-    const options = cache.options;
+    // This model's multipliers and minimum (layers.cache.models).
+    const options = cache.modelOptions(targetId);
     // The shared prefix entry, looked up (and refreshed) on every call.
-    const prefixRead = cache.lookup(prefixKey, 0).readTokens;
+    const prefixRead = cache.lookup(prefixKey, 0, targetId).readTokens;
     const warm = session.cacheModel === targetId && now < session.cacheExpiresMs;
     let read = warm ? Math.min(session.cachedPrompt, prompt) : 0;
     if (prefixRead > read) read = prefixRead;

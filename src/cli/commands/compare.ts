@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
+import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
 import type { RunResult } from '../../metrics/results.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
@@ -88,7 +88,8 @@ export function registerCompare(program: Command): void {
     const first = runs[0]!.results[0]!;
     // A ladder or a list of layer specs (other than `all`) on one file labels each column by its layers.
     const layersInLabels = scenarios.length === 1 && (flags.ladder === true || (flags.layers !== undefined && !flags.layers.some((spec) => spec.trim() === 'all')));
-    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels };
+    const warnings = printRunWarnings(runs.flatMap((r) => r.results));
+    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels, ...(warnings.length > 0 ? { warnings } : {}) };
     const text =
       flags.format === 'json'
         ? JSON.stringify(comparisonJson(compared, header), null, 2)

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { openCallsOut, type CallsOut } from '../calls-out.js';
 import { emit, writeFileAtomic } from '../output.js';
 import { callsSampleOption, formatOption, requestsOption, sampleOption, seedOption } from '../options.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated, watchRuns } from '../replicate.js';
+import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, runReplicated, watchRuns } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
 
@@ -67,6 +67,7 @@ export function registerRun(program: Command): void {
       }
       callsOut?.finish();
       const result = buildResult(scenario.name, output);
+      printRunWarnings([result]);
       const text =
         flags.format === 'json'
           ? JSON.stringify(result, null, 2)

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import type { SweepResult } from '../../report/sweep-types.js';
 import { useColor } from '../../report/table.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../../report/variants.js';
-import { loadScenarioFile } from '../../scenario/load.js';
+import { snapshotScenario } from '../../scenario/load.js';
 import { parseParamOption, SweepSpecError, type Shard, type SweepParam } from '../../sweep/grid.js';
 import { renderSweep, sweepGatePoints, SWEEP_FORMATS, type SweepFormat } from '../../sweep/render.js';
 import { executeSweep, planSweep } from '../../sweep/run.js';
@@ -116,11 +116,13 @@ export function registerSweep(program: Command): void {
     }
     if (flags.shard && flags.junit) throw new UsageError('--junit with --shard: a part is gated when merged; pass --junit to merge');
     const variants = flags.layers ?? ['all'];
-    const base = loadScenarioFile(file, { overrides: flags.set }).scenario;
+    // The files are read here, once: every point runs from this snapshot (src/sweep/run.ts).
+    const { sources, scenario: base } = snapshotScenario(file, { overrides: flags.set });
     checkVariants(base, variants);
     const plan = usage(() =>
       planSweep({
         file,
+        sources,
         params: flags.param,
         variants,
         set: flags.set,

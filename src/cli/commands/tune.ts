@@ -124,7 +124,7 @@ export function registerTune(program: Command): void {
           maxReplications: flags.replications,
         }),
       );
-      const text = readScenarioText(file);
+      const text = plan.sources.get(file) ?? readScenarioText(file);
       const jobs = Math.max(1, flags.jobs ?? availableParallelism());
       const progress = progressLine(process.stderr, 'tune');
       // The action returns the running tune: commander awaits it, so its files are put in
