@@ -39,6 +39,11 @@ class Flight implements Pooled {
   costUsd = 0;
   tenant = 0;
   tier = 0;
+  // Who the call served, for the call log (`Billing.priceHedgeAbandoned` fills them).
+  request = 0;
+  sessionKey = -1;
+  inputTokens = 0;
+  outputTokens = 0;
   constructor(readonly index: number) {}
   reset(): void {
     // A released flight must never look like one of a live attempt's hedges.

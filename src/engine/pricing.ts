@@ -22,6 +22,10 @@ export class CallPricing {
     private readonly sessions: SessionPricing | null = null,
   ) {}
 
+  /** Prompt tokens the last `costUsd` read from and wrote to the cache (for `--calls-out`). */
+  lastCacheReadTokens = 0;
+  lastCacheWriteTokens = 0;
+
   /** Tokens one model call of this request bills: prefix, own input, output. */
   tokens(req: RequestState): number {
     return this.prefixTokens + req.inputTokens + req.outputTokens;
@@ -39,12 +43,19 @@ export class CallPricing {
    */
   costUsd(req: RequestState, target: Target, targetId = req.target, sentAtMs = req.callSentMs): number {
     if (req.session !== null && this.sessions !== null) {
-      return this.sessions.costUsd(req.session, targetId, target, this.cacheKey(req, targetId), req.inputTokens, req.outputTokens);
+      const costUsd = this.sessions.costUsd(req.session, targetId, target, this.cacheKey(req, targetId), req.inputTokens, req.outputTokens);
+      this.lastCacheReadTokens = this.sessions.lastReadTokens;
+      this.lastCacheWriteTokens = this.sessions.lastWriteTokens;
+      return costUsd;
     }
     const cache = this.cache;
     let inputCostUsd: number;
+    this.lastCacheReadTokens = 0;
+    this.lastCacheWriteTokens = 0;
     if (cache !== null) {
       const lookup = cache.lookup(this.cacheKey(req, targetId), req.inputTokens, targetId, sentAtMs);
+      this.lastCacheReadTokens = lookup.readTokens;
+      this.lastCacheWriteTokens = lookup.writeTokens;
       inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok, targetId);
       this.metrics.recordCacheSavings(cache.savingsUsd(lookup, target.inputPriceUsdPerMTok, targetId));
     } else {

@@ -171,7 +171,7 @@ export class RequestFlow {
       breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], durationMs);
     }
     if (req.phase === Phase.Tool) {
-      this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
+      this.billing.toolCall(req, outcome);
       if (outcome === Outcome.Success) return this.nextTool(req);
       return this.onCallFailed(req, outcome);
     }

@@ -28,6 +28,10 @@ export class SessionPricing {
     private readonly sessionMetrics: SessionMetrics,
   ) {}
 
+  /** Prompt tokens the last `costUsd` read from and wrote to the cache. */
+  lastReadTokens = 0;
+  lastWriteTokens = 0;
+
   /**
    * The cost in dollars of a call with `historyTokens` of conversation and `completionTokens`
    * out, on `target` (id `targetId`); updates the session's cache entry and records the
@@ -38,6 +42,8 @@ export class SessionPricing {
     const priceIn = target.inputPriceUsdPerMTok;
     const outputUsd = (completionTokens * target.outputPriceUsdPerMTok) / 1e6;
     const cache = this.cache;
+    this.lastReadTokens = 0;
+    this.lastWriteTokens = 0;
     if (cache === null) {
       this.sessionMetrics.recordPrompt(prompt, 0, completionTokens);
       return (prompt * priceIn) / 1e6 + outputUsd;
@@ -60,6 +66,8 @@ export class SessionPricing {
       session.cacheModel = -1;
     }
     const uncached = prompt - read - write;
+    this.lastReadTokens = read;
+    this.lastWriteTokens = write;
     const { writeMultiplier, readMultiplier } = options;
     this.metrics.recordCacheSavings(((write * (1 - writeMultiplier) + read * (1 - readMultiplier)) * priceIn) / 1e6);
     this.sessionMetrics.recordPrompt(prompt, read, completionTokens);

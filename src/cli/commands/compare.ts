@@ -13,6 +13,7 @@ import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSee
 import type { RunResult } from '../../metrics/results.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
+import { scenarioArgument } from '../bundled.js';
 
 interface CompareFlags extends GateFlags {
   layers?: string[];
@@ -55,7 +56,7 @@ export function registerCompare(program: Command): void {
   const command = program
     .command('compare')
     .description('run scenarios or layer variants under the same seeds and show them side by side')
-    .argument('<files...>', 'scenario YAML files')
+    .addArgument(scenarioArgument('<files...>', 'scenario YAML files'))
     .option(
       '--layers <variants>',
       'comma-separated layer variants of each file: none, all, or names joined by + (retry+breaker); or each (none, then each layer alone) or leave-one-out (all, then all but one)',

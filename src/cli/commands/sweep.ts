@@ -18,6 +18,7 @@ import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption } from '../re
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { addReportOptions, writeReports, type ReportFlags } from '../sweep-reports.js';
 import { layersOption } from './compare.js';
+import { scenarioArgument } from '../bundled.js';
 
 /** The most worker threads `--jobs` may ask for. */
 export const MAX_JOBS = 1024;
@@ -89,7 +90,7 @@ export function registerSweep(program: Command): void {
   const command = program
     .command('sweep')
     .description('run a scenario over a grid of parameter values (and layer variants) and print one row per point')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option(
       '--param <KEY=SPEC>',
       'swept key and values: a range 0.01..0.2:0.01, a list 250ms,1s or a log range 1e-3..1e-1:x10 (repeatable; the first varies slowest)',
