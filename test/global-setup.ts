@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
-/** Written by every build (tsc emits all files), so its time is the build's time. */
+/** Written by every build (tsc emits it, then the bundle replaces it), so its time is the build's time. */
 const BUILT = join(ROOT, 'dist/cli/main.js');
 
 /**
@@ -11,10 +11,13 @@ const BUILT = join(ROOT, 'dist/cli/main.js');
  * `src/` (or the build config): the CLI tests spawn the compiled CLI, and one build up front
  * avoids test files rebuilding it under each other's feet. `npm test` typechecks first and
  * leaves the one build to this step, so a test run compiles `src/` to `dist/` at most once.
+ * The build is `npm run build`'s (tsc, then the bundle of the CLI), so the CLI tests run the
+ * bundled CLI that users run.
  */
 export default function setup(): void {
-  if (existsSync(BUILT) && newestMtime(join(ROOT, 'src'), statSync(join(ROOT, 'tsconfig.json')).mtimeMs) <= statSync(BUILT).mtimeMs) return;
-  execSync('npx tsc -p tsconfig.json', { cwd: ROOT, stdio: 'inherit' });
+  const config = Math.max(statSync(join(ROOT, 'tsconfig.json')).mtimeMs, statSync(join(ROOT, 'scripts/bundle.mjs')).mtimeMs);
+  if (existsSync(BUILT) && newestMtime(join(ROOT, 'src'), config) <= statSync(BUILT).mtimeMs) return;
+  execSync('npx tsc -p tsconfig.json && node scripts/bundle.mjs', { cwd: ROOT, stdio: 'inherit' });
 }
 
 /** The latest modification time of `path` or anything under it, at least `floor`. */

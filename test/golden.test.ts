@@ -8,11 +8,11 @@ import { loadScenarioFile } from '../src/scenario/load.js';
 /**
  * Golden results: each bundled scenario, rerun at its own seed and the golden volume, must give
  * exactly the stored `reports/golden/<scenario>.json`. When a change is intended, run
- * `npm run build && npm run golden` and commit the diff with the reason (AGENTS.md).
+ * `npm run build && npm run golden -- --accept "reason"` and commit the diff with the logged reason (AGENTS.md).
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const HINT = 'if the change is intended, run `npm run build && npm run golden` and commit the diff with the reason';
+const HINT = 'if the change is intended, run `npm run build && npm run golden -- --accept "reason"` and commit the diff with reports/golden/CHANGES.md';
 const names = bundledScenarioNames(ROOT);
 
 describe('golden results', () => {

@@ -7,15 +7,19 @@ import { registerLab } from './commands/lab.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerScenarios } from './commands/scenarios.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTune } from './commands/tune.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
-import { beginOutputs, commitOutputs } from './output.js';
-import { checkOutputPathsHook } from './output-paths.js';
+import { finishProgram } from './finish-program.js';
 import { rootCommand } from './root-help.js';
 
-/** Builds the root command; each subcommand registers itself from its own file. */
+/**
+ * Builds the root command with every subcommand, each registered from its own file. The CLI
+ * itself builds only the one it runs (`lazy-program.ts`); this full program answers the rest
+ * (`help`, unknown commands) and the tests.
+ */
 export function buildProgram(): Command {
   const program = rootCommand();
   registerRun(program);
@@ -23,6 +27,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerInit(program);
   registerSchema(program);
+  registerScenarios(program);
   registerCompare(program);
   registerSweep(program);
   registerMerge(program);
@@ -30,12 +35,5 @@ export function buildProgram(): Command {
   registerLab(program);
   registerVerify(program);
   registerFit(program);
-  for (const command of program.commands) command.exitOverride();
-  // Every command's output paths are checked before its action runs, and its files are put
-  // in place together when it ends (src/cli/output-paths.ts, src/cli/output.ts); main
-  // abandons them if the command fails.
-  program.hook('preAction', checkOutputPathsHook);
-  program.hook('preAction', beginOutputs);
-  program.hook('postAction', commitOutputs);
-  return program;
+  return finishProgram(program);
 }

@@ -8,6 +8,7 @@ import { safeText } from '../text/safe-text.js';
 import { formatMetricValue, HEADLINE_METRICS } from '../metrics/headline.js';
 import { useColor } from '../report/table.js';
 import type { NamedScenario } from '../report/variants.js';
+import { printErr } from './print.js';
 import { UsageError } from './errors.js';
 import { applyGates, checksFor, type GateFlags } from './gates.js';
 import { emit } from './output.js';
@@ -65,6 +66,17 @@ export function watchRuns(label: string): { progress: RunProgress | undefined; c
   return { progress: process.stderr.isTTY ? (done) => line.update(done) : undefined, clear: () => line.clear() };
 }
 
+/**
+ * Prints what `--requests` cut off (`RunResult.warnings`) on stderr, each line once however
+ * many runs report it (replications and variants of one scenario share their windows).
+ * Returns the lines, for the JSON.
+ */
+export function printRunWarnings(results: readonly RunResult[]): string[] {
+  const lines = [...new Set(results.flatMap((r) => r.warnings ?? []))];
+  for (const line of lines) printErr(`harness-sim: warning: ${line}\n`);
+  return lines;
+}
+
 /** The JSON of a replicated run: seeds, and per metric the mean, interval and every value. */
 export function replicatedJson(name: string, seeds: readonly number[], results: readonly RunResult[]) {
   const summary = summarise(results);
@@ -80,6 +92,7 @@ export function replicatedJson(name: string, seeds: readonly number[], results: 
     confidence: 0.95,
     layersOn: first?.layersOn ?? [],
     ...(first?.monthlyExtrapolation ? { monthlyExtrapolation: first.monthlyExtrapolation } : {}),
+    ...(first?.warnings ? { warnings: [...new Set(results.flatMap((r) => r.warnings ?? []))] } : {}),
     metrics,
   };
 }
@@ -124,6 +137,7 @@ export function runReplicated(scenario: NamedScenario, flags: ReplicatedRunFlags
   } finally {
     watch.clear();
   }
+  printRunWarnings(results);
   const text =
     flags.format === 'json'
       ? JSON.stringify(replicatedJson(scenario.name, seeds, results), null, 2)

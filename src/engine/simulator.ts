@@ -3,6 +3,7 @@ import type { ParsedScenario } from '../scenario/schema.js';
 import { impliedErrorRate } from '../upstream/episodes.js';
 import { Billing } from './billing.js';
 import { buildWorld, type World } from './build.js';
+import { CallLog, type CallLogOptions } from './call-log.js';
 import { layerStats, openBreakers } from './harness.js';
 import { Kernel } from './kernel.js';
 import { RequestLifecycle } from './lifecycle.js';
@@ -10,7 +11,9 @@ import { Pool } from './pool.js';
 import { RequestFlow } from './request-flow.js';
 import { RequestState } from './request-state.js';
 import { SessionDriver } from './sessions.js';
+import { shortenedRunWarnings } from './shortened.js';
 
+export type { CallLogOptions, CallSink } from './call-log.js';
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
 /**
@@ -47,15 +50,19 @@ export class Simulator {
   readonly seed: number;
   /** The layers this run has switched on, in `LAYER_NAMES` order. */
   private readonly layersOn: string[];
+  /** What a run shortened by `--requests` leaves out, given the span its arrivals took. */
+  private readonly cutOff: (horizonMs: number) => string[];
 
-  constructor(scenario: ParsedScenario, options: RunOptions = {}) {
+  /** `calls`: where each finished upstream call goes (`run --calls-out`); it never changes the results. */
+  constructor(scenario: ParsedScenario, options: RunOptions = {}, calls?: CallLogOptions) {
     const world = buildWorld(scenario, options, this.kernel);
     this.world = world;
     this.seed = world.seed;
     this.layersOn = LAYER_NAMES.filter((name) => scenario.layers[name]?.enabled === true);
+    this.cutOff = (horizonMs) => shortenedRunWarnings(scenario, options, horizonMs);
     const requests = new Pool((index) => new RequestState(index, world.targets.length));
     this.requests = requests;
-    this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
+    this.flow = new RequestFlow(world, this.kernel, new Billing(world, calls ? new CallLog(world, this.kernel, calls) : null), requests, (req, outcome) => this.lifecycle.end(req, outcome));
     this.lifecycle = new RequestLifecycle(world, this.kernel, requests, (req) => this.flow.admit(req));
     this.sessions = world.sessions ? new SessionDriver(world, this.kernel, requests, this.lifecycle, this.flow) : null;
     // The timeline samples server queues and open breakers at each bucket edge, before the
@@ -80,14 +87,17 @@ export class Simulator {
     const lastArrivalMs = sessions ? sessions.lastArrivalMs : lifecycle.lastArrivalMs;
     world.workload.close();
     const servers = this.flow.servers;
+    // A shaped load's month is scaled from the span its arrivals actually took.
+    const horizonMs = world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs;
+    const warnings = this.cutOff(horizonMs);
     return {
       metrics: world.metrics,
       layers: layerStats(world.harness),
       layersOn: this.layersOn,
       requests: sessions ? sessions.arrivals : lifecycle.arrivals,
       seed: world.seed,
-      // A shaped load's month is scaled from the span its arrivals actually took.
-      horizonMs: world.workload.shaped ? lastArrivalMs : world.totalRequests / world.workload.ratePerMs,
+      horizonMs,
+      ...(warnings.length > 0 ? { warnings } : {}),
       // The run's real end: the last request's end or the last server call's, whichever is later
       // (stale timers may fire after both and do not count).
       endMs: Math.max(lifecycle.lastEndMs, servers.lastServiceMs),
@@ -151,6 +161,6 @@ function fleetReport(world: World): Pick<RunOutput, 'fleet'> {
 }
 
 /** Runs one scenario and returns the raw output; `progress` hears how far it has got between batches of events. */
-export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress): RunOutput {
-  return new Simulator(scenario, options).run(progress);
+export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress, calls?: CallLogOptions): RunOutput {
+  return new Simulator(scenario, options, calls).run(progress);
 }

@@ -3,9 +3,9 @@ import { formatMetricDelta, formatMetricValue, headlineMetric, type HeadlineKey,
 import { round } from '../metrics/results.js';
 import { LADDER_ORDER, layersPresent, type LayerName } from '../report/variants.js';
 import { mergeChain, resolveExtendsChain } from '../scenario/compose.js';
-import { parseScenarioText } from '../scenario/load.js';
+import { parseScenarioText, snapshotScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/paths.js';
-import { parseYamlSource, readScenarioText } from '../scenario/yaml-source.js';
+import { parseYamlSource } from '../scenario/yaml-source.js';
 import { runSweepTasks, type SweepTask } from '../sweep/run.js';
 import { safeText } from '../text/safe-text.js';
 
@@ -97,15 +97,16 @@ export class LabSpecError extends Error {
 
 /** Checks the scenario and lists one task per (layer combination, error rate). */
 export function planLab(options: LabOptions): LabPlan {
-  const text = readScenarioText(options.file);
-  const scenario = parseScenarioText(text, options.file, { overrides: options.set });
+  // Read once: every run loads from this snapshot, so editing the file meanwhile changes nothing.
+  const { sources, scenario } = snapshotScenario(options.file, { overrides: options.set });
+  const text = sources.get(options.file)!;
   const layers = layersPresent(scenario);
   if (layers.length === 0) throw new LabSpecError(`lab: ${options.file} has no harness layers to switch (give it a layers: block with retry, breaker, ...)`);
   if (layers.length > MAX_LAB_LAYERS) throw new LabSpecError(`lab: at most ${MAX_LAB_LAYERS} layers`);
   const models = Object.keys(scenario.upstream.models);
   const rateOverrides = (rate: number) => models.map((m) => ({ key: `upstream.models.${m}.errors.rate`, value: rate }));
   // Every rate must give a valid scenario: check each once, before anything runs.
-  for (const rate of options.errorRates) parseScenarioText(text, options.file, { overrides: [...options.set, ...rateOverrides(rate)] });
+  for (const rate of options.errorRates) parseScenarioText(text, options.file, { overrides: [...options.set, ...rateOverrides(rate)], sources });
   const own = scenario.upstream.models[models[0]!]!.errors.rate;
   const startRate = options.errorRates.reduce((best, r, i) => (Math.abs(r - own) < Math.abs(options.errorRates[best]! - own) ? i : best), 0);
   const seed = options.seed ?? scenario.seed;
@@ -115,6 +116,7 @@ export function planLab(options: LabOptions): LabPlan {
     for (const rate of options.errorRates) {
       tasks.push({
         file: options.file,
+        sources,
         overrides: [...options.set, ...rateOverrides(rate)],
         ...(options.requests !== undefined ? { requests: options.requests } : {}),
         seed,

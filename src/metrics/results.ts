@@ -49,6 +49,8 @@ export interface RunResult {
    * simulated span's, multiplied by `factor` (30 days / `simulatedSeconds`).
    */
   monthlyExtrapolation?: { simulatedSeconds: number; factor: number };
+  /** What `--requests` cut off (incidents, bursts, schedules the shortened run never reached, or reached only in part); absent when nothing. */
+  warnings?: string[];
   metrics: {
     visibleFailureRate: number;
     latencyMs: LatencySummary;
@@ -131,6 +133,7 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     ...(run.horizonMs > 0 && run.horizonMs < MONTH_MS
       ? { monthlyExtrapolation: { simulatedSeconds: round(run.horizonMs / 1000, 3), factor: round(MONTH_MS / run.horizonMs, 4) } }
       : {}),
+    ...(run.warnings !== undefined ? { warnings: [...run.warnings] } : {}),
     metrics: {
       visibleFailureRate: round((m.failures + m.rejected) / n),
       latencyMs: {

@@ -39,6 +39,8 @@ export interface RunOutput {
   seed: number;
   /** Simulated span of arrivals, in ms (N / arrival rate). */
   horizonMs: number;
+  /** What a run shortened by `--requests` left out (incidents, bursts, schedules), one line each; absent when nothing. */
+  warnings?: string[];
   /** Simulated time when the last event ran. */
   endMs: number;
   events: number;

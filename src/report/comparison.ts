@@ -75,6 +75,8 @@ export interface ComparisonHeader {
   requests: number;
   /** How monthly figures were scaled from the simulated span, when it was shorter than 30 days. */
   monthlyExtrapolation?: RunResult['monthlyExtrapolation'];
+  /** What `--requests` cut off in any variant (`RunResult.warnings`), once each. */
+  warnings?: readonly string[];
   /** True when every label already names its layers (`--ladder`, `--layers none,retry`): the "layers on" row would repeat them. */
   layersInLabels?: boolean;
 }
@@ -115,6 +117,7 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
     requests: header.requests,
     replications: header.seeds.length,
     ...(header.monthlyExtrapolation ? { monthlyExtrapolation: header.monthlyExtrapolation } : {}),
+    ...(header.warnings ? { warnings: [...header.warnings] } : {}),
     variants: compared.map((v) => ({
       label: v.label,
       layersOn: v.layersOn,

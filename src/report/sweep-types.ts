@@ -31,6 +31,12 @@ export interface SweepResult {
   totalPoints: number;
   /** `i/n` when this is one shard of a larger sweep. */
   shard?: string;
+  /**
+   * A shard's record of the command that wrote it, so `merge` joins only parts of one sweep:
+   * the harness-sim version, and SHA-256 hashes of the scenario as run (after `extends` and
+   * `--set`) and of the grid (every `--param` value and the variants).
+   */
+  part?: { version: string; scenarioSha256: string; gridSha256: string };
   points: SweepPoint[];
   /** SLO bounds the scenario or `--assert` declared, for drawing thresholds. */
   slo?: { metric: HeadlineKey; operator: string; limit: number }[];

@@ -37,12 +37,15 @@ export function isHarnessConfig(value: unknown): value is HarnessConfig {
 /**
  * Reads the harness of a scenario file: the whole file is validated by the scenario schema
  * (its `extends` chain included), so a bad value fails here as it fails `harness-sim validate`:
- * a `ScenarioError` whose lines read `file:line:col key: message`. The YAML and schema modules
+ * a `ScenarioError` whose lines read `file:line:col key: message`; so is a block only the simulator
+ * runs (`layers.hedge`, `layers.session`, see `simulated-only.ts`). The YAML and schema modules
  * load on first use, so importing the runtime stays cheap.
  */
 export async function loadHarnessConfig(path: string): Promise<HarnessConfig> {
-  const { loadScenarioFile } = await import('../scenario/load.js');
-  return configFromScenario(loadScenarioFile(path).scenario, path);
+  const [{ loadScenarioFile }, { refuseSimulatedOnly }] = await Promise.all([import('../scenario/load.js'), import('./simulated-only.js')]);
+  const config = configFromScenario(loadScenarioFile(path).scenario, path);
+  refuseSimulatedOnly(config.layers, path, path);
+  return config;
 }
 
 /** The harness of an already parsed scenario (as the simulator runs it). */
@@ -65,11 +68,13 @@ export function configFromScenario(scenario: ParsedScenario, source: string): Ha
 
 /** Validates a `layers:` object (as a scenario would write it) into a `HarnessConfig`. */
 export async function configFromLayers(layers: LayersInput | undefined): Promise<HarnessConfig> {
-  const { parseLayers } = await import('../scenario/layers-input.js');
+  const [{ parseLayers }, { refuseSimulatedOnly }] = await Promise.all([import('../scenario/layers-input.js'), import('./simulated-only.js')]);
+  const parsed = parseLayers(layers, 'createHarness');
+  refuseSimulatedOnly(parsed, 'createHarness');
   return {
     [VALIDATED]: true,
     source: 'createHarness',
-    layers: parseLayers(layers, 'createHarness'),
+    layers: parsed,
     models: [],
     defaultModel: undefined,
     tools: [],

@@ -151,6 +151,10 @@ export class Harness<Request = unknown> {
       throw new RangeError('routing.tiers names different models: pass options.classify to say which tier a request is');
     }
     this.check = this.layers.router?.qualityFallbackEnabled ? options.check : undefined;
+    if (this.layers.router?.qualityFallbackEnabled && options.check === undefined) {
+      // The scenario's failRate stands for an eval that production must run: without it the layer would be off, silently.
+      throw new RangeError('routing.qualityFallback needs options.check: the quality check that sends a failed answer to the stronger model');
+    }
     this.keyOf = options.key ?? (() => 'default');
     this.tokensOf = options.tokens;
     if (this.client.tokenBudget !== null && options.tokens === undefined) {
@@ -368,6 +372,7 @@ export class Harness<Request = unknown> {
       if (attempts === 0) retryBudget?.onFirstAttempt();
       if (!isTool) this.counters.upstreamCall(permit === Permit.Probe ? CallCause.Probe : cause);
       attempts++;
+      const sentMs = this.timers.now();
       const answer = await this.attemptOnce(target, name, attempt, attempts, signal);
       if (answer.cancelled) {
         // A probe must report back or the breaker waits for it forever; a cancelled call
@@ -376,7 +381,9 @@ export class Harness<Request = unknown> {
         throw answer.error;
       }
       const outcome = answer.ok ? 0 : answer.outcome;
-      if (breaker !== null) this.watchBreaker(breaker, name, () => breaker.onResult(permit, outcome === NO_OUTCOME || !breakerCounts[outcome]));
+      // The attempt's duration feeds the slow-call rule (`breaker.slowCall`), as the simulator's call latency does.
+      const durationMs = this.timers.now() - sentMs;
+      if (breaker !== null) this.watchBreaker(breaker, name, () => breaker.onResult(permit, outcome === NO_OUTCOME || !breakerCounts[outcome], durationMs));
       this.counters.targetCall(isTool, name, !answer.ok);
       if (answer.ok) return { ok: true, value: answer.value };
       if (retry !== null && outcome >= 0 && retryOn[outcome] && retry.canRetry(attempts) && (retryBudget === null || retryBudget.tryRetry())) {

@@ -12,7 +12,11 @@ const MAX_EXTENDS_DEPTH = 16;
  * that names it. Returns the chain, child first. A base that cannot be read is reported
  * at the `extends` that names it; a problem inside a base points into the base.
  */
-export function resolveExtendsChain(child: FileSource, position: (source: FileSource) => Partial<ScenarioIssue>): FileSource[] {
+export function resolveExtendsChain(
+  child: FileSource,
+  position: (source: FileSource) => Partial<ScenarioIssue>,
+  read: (file: string) => string = readScenarioText,
+): FileSource[] {
   const chain = [child];
   const seen = [resolve(child.file)];
   for (let current = child; current.value.extends !== undefined; ) {
@@ -27,7 +31,7 @@ export function resolveExtendsChain(child: FileSource, position: (source: FileSo
     if (chain.length > MAX_EXTENDS_DEPTH) fail(`expected at most ${MAX_EXTENDS_DEPTH} bases in a chain, got more`);
     let text = '';
     try {
-      text = readScenarioText(file);
+      text = read(file);
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       fail(`expected a readable base scenario, got ${JSON.stringify(named)}: ${file} ${error.issues[0]!.message}`);

@@ -23,6 +23,39 @@ export interface LoadedScenario {
 export interface LoadOptions {
   /** `key.path=value` overrides, applied in order on the raw scenario before validation. */
   overrides?: readonly ScenarioOverride[];
+  /**
+   * Texts already read, by path as named (the file, then each `extends` base): a base found
+   * here is not read again, and one read from disk is added. See `ScenarioSources`.
+   */
+  sources?: ScenarioSources;
+}
+
+/**
+ * A snapshot of a scenario's files: path (as the file or its `extends:` names it) to text.
+ * A command that loads one scenario many times (sweep, tune, lab: once per point, in any
+ * thread) reads the files once into a snapshot and loads every point from it, so editing or
+ * deleting a file while it runs changes nothing. A Map, so it crosses to worker threads.
+ */
+export type ScenarioSources = Map<string, string>;
+
+/** Reads `file` through `sources`: from the snapshot when there, else from disk into it. */
+export function readThrough(sources: ScenarioSources, file: string): string {
+  let text = sources.get(file);
+  if (text === undefined) {
+    text = readScenarioText(file);
+    sources.set(file, text);
+  }
+  return text;
+}
+
+/**
+ * Reads `file` and every base of its `extends:` chain into a snapshot and validates the
+ * scenario from it (with `overrides`). Throws `ScenarioError` as `loadScenarioFile` does.
+ */
+export function snapshotScenario(file: string, options: LoadOptions = {}): { sources: ScenarioSources; scenario: ParsedScenario & { name: string } } {
+  const sources = options.sources ?? new Map<string, string>();
+  const scenario = parseScenarioText(readThrough(sources, file), file, { ...options, sources });
+  return { sources, scenario };
 }
 
 /**
@@ -41,7 +74,9 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
   const { overrides, issues: badOverrides } = parseOverrides(options.overrides ?? []);
   const child = parseYamlSource(text, file);
   if (!looksLikeScenario(child.value)) throw new ScenarioError([{ file, key: '', message: NOT_A_SCENARIO }]);
-  const sources = resolveExtendsChain(child, (source) => positionIn(source, ['extends'], false));
+  const snapshot = options.sources;
+  const read = snapshot ? (base: string) => readThrough(snapshot, base) : readScenarioText;
+  const sources = resolveExtendsChain(child, (source) => positionIn(source, ['extends'], false), read);
   const merged = mergeChain(sources);
   const unapplied = applyOverrides(merged, overrides);
   const result = scenarioSchema.safeParse(merged);

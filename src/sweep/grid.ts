@@ -39,6 +39,21 @@ export class SweepSpecError extends Error {
  */
 export const MAX_SWEEP_POINTS = 10_000;
 
+/**
+ * The most simulations one sweep may run: points x variants x replications, so
+ * `--replications 1000` cannot multiply a grid under the point cap into a week of work.
+ * A sharded sweep counts the whole grid, and `merge` refuses parts of a larger one.
+ */
+export const MAX_SWEEP_RUNS = MAX_SWEEP_POINTS;
+
+/** Refuses a sweep whose points (variants included) times replications pass `MAX_SWEEP_RUNS`. */
+export function checkSweepRuns(points: number, replications: number, max: number = MAX_SWEEP_RUNS): void {
+  const runs = points * replications;
+  if (runs > max) {
+    throw new SweepSpecError(`--replications: the sweep would run ${runs} simulations (${points} points x ${replications} replications), more than the ${max} a sweep may run; use fewer values or replications, or split the question into several sweeps`);
+  }
+}
+
 // A decimal number and an optional unit suffix: `0.01`, `1e-3`, `250ms`, `4%`.
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)([A-Za-z%]*)$/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;

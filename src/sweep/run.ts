@@ -1,15 +1,17 @@
+import { createHash } from 'node:crypto';
 import { simulate } from '../engine/simulator.js';
 import { buildResult, round } from '../metrics/results.js';
+import { HARNESS_SIM_VERSION } from '../metrics/version.js';
 import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
 import { HEADLINE_KEYS, hasSessionValues, headlineValues, isSessionMetric, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../report/variants.js';
 import { ScenarioError, formatIssue, type ScenarioIssue } from '../scenario/errors.js';
-import { loadScenarioFile, parseScenarioText, type ScenarioOverride } from '../scenario/load.js';
+import { parseScenarioText, readThrough, snapshotScenario, type ScenarioOverride, type ScenarioSources } from '../scenario/load.js';
 import { OVERRIDE_SOURCE } from '../scenario/overrides.js';
-import { readScenarioText, parseYamlValue } from '../scenario/yaml-source.js';
+import { parseYamlValue } from '../scenario/yaml-source.js';
 import type { SloCheck } from '../slo/expression.js';
-import { buildGrid, inShard, shardText, SweepSpecError, type GridPoint, type ParamValue, type Shard, type SweepParam } from './grid.js';
+import { buildGrid, checkSweepRuns, inShard, shardText, SweepSpecError, type GridPoint, type ParamValue, type Shard, type SweepParam } from './grid.js';
 import { WorkerPool } from './pool.js';
 
 /**
@@ -21,6 +23,8 @@ import { WorkerPool } from './pool.js';
 /** One simulation: what a worker receives. Plain data, so it crosses a thread boundary. */
 export interface SweepTask {
   file: string;
+  /** The scenario's files as read once when the command started: every task loads from them, never from disk. */
+  sources: ScenarioSources;
   /** `--set` strings first, then the point's params as `{ key, value }` (params win). */
   overrides: ScenarioOverride[];
   requests?: number;
@@ -31,7 +35,7 @@ export interface SweepTask {
 
 /** Runs one task in this thread: load, derive the variant, simulate, read the headline figures. */
 export function runTask(task: SweepTask): HeadlineValues {
-  const { scenario } = loadScenarioFile(task.file, { overrides: task.overrides });
+  const scenario = parseScenarioText(readThrough(task.sources, task.file), task.file, { overrides: task.overrides, sources: task.sources });
   const variant = deriveVariant(scenario, task.variant).scenario;
   return headlineValues(buildResult(variant.name, simulate(variant, { seed: task.seed, requests: task.requests })));
 }
@@ -50,6 +54,10 @@ export interface SweepOptions {
   shard?: Shard;
   /** The checks gates apply: recorded in the result's `slo` so `merge` can apply them too. */
   checks: readonly SloCheck[];
+  /** The scenario's files, when the caller has read them already (`snapshotScenario`). */
+  sources?: ScenarioSources;
+  /** The most simulations the whole grid may take (`MAX_SWEEP_RUNS`); tune, which runs only its budget, lifts it. */
+  maxRuns?: number;
 }
 
 /** A validated sweep, ready to run. */
@@ -60,6 +68,8 @@ export interface SweepPlan {
   points: GridPoint[];
   /** `points.length * replications` tasks, point by point, replications in seed order. */
   tasks: SweepTask[];
+  /** The snapshot every task loads from. */
+  sources: ScenarioSources;
 }
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -70,13 +80,14 @@ const MAX_SEED = 2 ** 32 - 1;
  * `SweepSpecError` naming `--param KEY` or `--layers` for a bad point.
  */
 export function planSweep(options: SweepOptions): SweepPlan {
-  const text = readScenarioText(options.file);
-  const base = parseScenarioText(text, options.file, { overrides: options.set });
+  // Read once: every point, in any thread, is loaded from this snapshot of the files.
+  const { sources, scenario: base } = snapshotScenario(options.file, { overrides: options.set, sources: options.sources });
   const grid = buildGrid(options.params, options.variants);
+  checkSweepRuns(grid.length, options.replications, options.maxRuns);
   const cellCount = grid.length / options.variants.length;
   const cellSeeds: number[] = [];
   for (const point of grid.slice(0, cellCount)) {
-    const scenario = loadPoint(text, options, point);
+    const scenario = loadPoint(sources, options, point);
     for (const spec of options.variants) deriveOrThrow(scenario, spec, point);
     const seed = options.seed ?? scenario.seed;
     if (seed + options.replications - 1 > MAX_SEED) {
@@ -88,6 +99,7 @@ export function planSweep(options: SweepOptions): SweepPlan {
   const tasks = points.flatMap((point) =>
     Array.from({ length: options.replications }, (_, r) => ({
       file: options.file,
+      sources,
       overrides: [...options.set, ...pointOverrides(point)],
       ...(options.requests !== undefined ? { requests: options.requests } : {}),
       seed: cellSeeds[point.index % cellCount]! + r,
@@ -102,10 +114,20 @@ export function planSweep(options: SweepOptions): SweepPlan {
     params: options.params.map((p) => p.key),
     variants: [...options.variants],
     totalPoints: grid.length,
-    ...(options.shard ? { shard: shardText(options.shard) } : {}),
+    ...(options.shard ? { shard: shardText(options.shard), part: partRecord(base, options) } : {}),
     ...(options.checks.length > 0 ? { slo: options.checks.map((c) => ({ metric: c.metric, operator: c.op, limit: c.limit })) } : {}),
   };
-  return { header, points, tasks };
+  return { header, points, tasks, sources };
+}
+
+/** What a shard records of the command that wrote it (`SweepResult.part`), for `merge` to compare. */
+function partRecord(scenario: NamedScenario, options: SweepOptions): NonNullable<SweepResult['part']> {
+  const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return {
+    version: HARNESS_SIM_VERSION,
+    scenarioSha256: sha256(scenario),
+    gridSha256: sha256({ params: options.params.map((p) => ({ key: p.key, values: p.values })), variants: options.variants }),
+  };
 }
 
 /**
@@ -126,9 +148,9 @@ function overrideValue(value: ParamValue): unknown {
 }
 
 /** Loads one cell, turning its problems into a message that names the `--param` at fault. */
-function loadPoint(text: string, options: SweepOptions, point: GridPoint): NamedScenario {
+function loadPoint(sources: ScenarioSources, options: SweepOptions, point: GridPoint): NamedScenario {
   try {
-    return parseScenarioText(text, options.file, { overrides: [...options.set, ...pointOverrides(point)] });
+    return parseScenarioText(readThrough(sources, options.file), options.file, { overrides: [...options.set, ...pointOverrides(point)], sources });
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     throw new SweepSpecError(error.issues.map((issue) => paramIssue(issue, point)).join('\n'));
@@ -261,6 +283,7 @@ export function sweepResult(header: Omit<SweepResult, 'points'>, points: readonl
     variants: [...header.variants],
     totalPoints: header.totalPoints,
     ...(header.shard !== undefined ? { shard: header.shard } : {}),
+    ...(header.part !== undefined ? { part: { version: header.part.version, scenarioSha256: header.part.scenarioSha256, gridSha256: header.part.gridSha256 } } : {}),
     points: ordered.map((point) => ({
       index: point.index,
       params: Object.fromEntries(header.params.map((key) => [key, point.params[key]!])),

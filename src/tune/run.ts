@@ -1,6 +1,7 @@
 import type { HeadlineValues } from '../metrics/headline.js';
 import type { SloCheck } from '../slo/expression.js';
 import { SweepSpecError, type SweepParam } from '../sweep/grid.js';
+import type { ScenarioSources } from '../scenario/load.js';
 import { planSweep, pointOverrides, taskRunner, type SweepTask } from '../sweep/run.js';
 import type { Objective } from './race.js';
 import { tuneResult, type TuneResult } from './result.js';
@@ -35,6 +36,8 @@ export interface TunePlan {
   /** The root seed: replication r of every configuration runs seed + r. */
   seed: number;
   requests: number;
+  /** The scenario's files as read once at the start: every run loads from them. */
+  sources: ScenarioSources;
 }
 
 /**
@@ -55,6 +58,8 @@ export function planTune(options: TuneOptions): TunePlan {
     requests: options.requests,
     replications: options.maxReplications,
     checks: [],
+    // Tune runs its budget, not the grid: the grid only bounds the cells it may visit.
+    maxRuns: Number.POSITIVE_INFINITY,
   });
   return {
     options,
@@ -62,6 +67,7 @@ export function planTune(options: TuneOptions): TunePlan {
     scenario: sweep.header.scenario,
     seed: sweep.header.seed,
     requests: sweep.header.requests,
+    sources: sweep.sources,
   };
 }
 
@@ -70,6 +76,7 @@ export function tuneTask(plan: TunePlan, task: SearchTask): SweepTask {
   const { options } = plan;
   return {
     file: options.file,
+    sources: plan.sources,
     overrides: [...options.set, ...pointOverrides({ index: task.cell, params: plan.space.paramsAt(task.cell), variant: 'all' })],
     ...(options.requests !== undefined ? { requests: options.requests } : {}),
     seed: plan.seed + task.replication,

@@ -10,6 +10,13 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 let dir = '';
 let scenario = '';
 
+/**
+ * Each test spawns the CLI a few times (up to ten for the merge of every format); a spawn
+ * takes about half a second of CPU, but on a loaded runner the wall-clock time stretches
+ * many times. The limit is against a hang, not a measure of speed (that lives in bench/).
+ */
+const SPAWNING = { timeout: 600_000 };
+
 const RATE = 'upstream.models.m.errors.rate';
 /** Two error rates x two variants, 2K requests a point: the whole sweep takes under a second. */
 const GRID = ['--param', `${RATE}=0.1,0.5`, '--layers', 'retry,retry+breaker', '--requests', '2K'];
@@ -32,7 +39,7 @@ layers:
   breaker: { enabled: true }
 `,
   );
-}, 60_000);
+}, SPAWNING.timeout);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -53,7 +60,7 @@ interface Point {
   intervals?: Record<string, { halfWidth: number | null; n: number }>;
 }
 
-describe('harness-sim sweep', () => {
+describe('harness-sim sweep', SPAWNING, () => {
   it('runs every value with every variant, variant outermost, and reports one point each', () => {
     const { status, stdout, stderr } = cli(['sweep', scenario, ...GRID, '--format', 'json', '--jobs', '1']);
     expect(stderr).toBe('');
@@ -148,7 +155,7 @@ describe('harness-sim sweep', () => {
   });
 });
 
-describe('harness-sim sweep --shard and merge', () => {
+describe('harness-sim sweep --shard and merge', SPAWNING, () => {
   /** Writes shard `i` of `n` with `extra` flags to `dir/name` and returns the path. */
   function shard(i: number, n: number, name: string, extra: string[] = []): string {
     const out = join(dir, name);
@@ -194,6 +201,10 @@ describe('harness-sim sweep --shard and merge', () => {
     const duplicate = cli(['merge', a, b, a]);
     expect(duplicate.status).toBe(2);
     expect(duplicate.stderr).toBe(`harness-sim: merge: point 0 is in both ${a} and ${a}; is a part given twice?\n`);
+    const edited = shard(2, 2, 'm-set.json', ['--set', 'upstream.models.m.errors.rate=5%']);
+    const set = cli(['merge', a, edited]);
+    expect(set.status).toBe(2);
+    expect(set.stderr).toMatch(/^harness-sim: merge: .*m-set\.json is not part of the same sweep as .*m-a\.json: the scenario content \(after extends and --set\) differs/);
     const missing = cli(['merge', a]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe('harness-sim: merge: 2 of 4 points are in no part (1, 3); missing the part of shard 2/2\n');

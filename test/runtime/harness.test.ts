@@ -184,6 +184,23 @@ describe('createHarness: breaker and fallback', () => {
     expect(harness.metrics().loadAttribution.halfOpenProbe).toBe(1);
   });
 
+  it('opens on slow calls (breaker.slowCall): successes slower than `after` count against the slow-call rate', async () => {
+    const timers = new VirtualTimers();
+    const harness = await createHarness({ breaker: { minimumCalls: 4, slowCall: { after: '2s', rate: 0.5 } } }, { timers });
+    const changes: string[] = [];
+    harness.on('breakerStateChange', (e) => changes.push(`${e.from}->${e.to}`));
+    // 1 s, 3 s, 3 s, 3 s: all succeed; after the fourth, 3 of 4 calls (75% > 50%) were slow.
+    const upstream = scriptedUpstream(timers, (_, n) => ok(n === 1 ? 1000 : 3000));
+    for (let i = 0; i < 4; i++) {
+      const answer = harness.call({}, upstream.attempt);
+      await timers.advance(3000);
+      await expect(answer).resolves.toBe(`default#${i + 1}`);
+    }
+    expect(changes).toEqual(['closed->open']);
+    await expect(harness.call({}, upstream.attempt)).rejects.toMatchObject({ reason: 'failed', kind: 'open' });
+    expect(upstream.calls).toHaveLength(4);
+  });
+
   it('routes by the caller classifier to the tier model, and a failed quality check moves to the stronger one', async () => {
     const timers = new VirtualTimers();
     const harness = await createHarness<{ hard: boolean }>(
@@ -201,6 +218,12 @@ describe('createHarness: breaker and fallback', () => {
     await timers.advance(10);
     expect(await Promise.all(answers)).toEqual(['opus#1', 'haiku#1', 'sonnet#1']);
     expect(harness.metrics()).toMatchObject({ qualityFallbacks: 1, upstreamCalls: 4 });
+  });
+
+  it('refuses a quality fallback without options.check, rather than running without it silently', async () => {
+    const layers = { routing: { tiers: { trivial: 'a', standard: 'a', complex: 'a' }, fallback: ['a', 'b'], qualityFallback: { failRate: { a: 0.1 } } } };
+    await expect(createHarness(layers, { models: ['a', 'b'] })).rejects.toThrow('routing.qualityFallback needs options.check');
+    await expect(createHarness(layers, { models: ['a', 'b'], check: () => true })).resolves.toBeDefined();
   });
 
   it('refuses tiers naming different models without a classifier, rather than routing everything as standard silently', async () => {

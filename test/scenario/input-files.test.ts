@@ -4,8 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPart } from '../../src/cli/commands/merge.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { MergeError, readPart } from '../../src/sweep/merge.js';
 import { ScenarioError, type ScenarioIssue } from '../../src/scenario/errors.js';
 import { loadScenarioFile, MAX_SCENARIO_BYTES, parseScenarioText } from '../../src/scenario/load.js';
 
@@ -91,7 +90,7 @@ describe('only regular files are read as scenarios, bases and parts', () => {
     ['a FIFO', () => fifo, 'a FIFO (named pipe)'],
     ['a directory', () => dir, 'a directory'],
   ])('refuses %s as a merge part', (_, path, kind) => {
-    expect(() => readPart(path())).toThrow(new UsageError(`merge: ${path()}: expected a sweep part, got ${kind}`));
+    expect(() => readPart(path())).toThrow(new MergeError(`merge: ${path()}: expected a sweep part, got ${kind}`));
   });
 
   it('refuses a merge part over 64 MiB from its size', () => {

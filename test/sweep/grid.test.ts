@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildGrid,
   cartesian,
+  checkSweepRuns,
   inShard,
   MAX_SWEEP_POINTS,
   parseParamOption,
@@ -108,6 +109,12 @@ describe('cartesian and buildGrid', () => {
     expect(() => buildGrid([a, { key: 'a', values: [3] }], ['all'])).toThrow(/--param a: given twice/);
     const big = { key: 'c', values: Array.from({ length: 101 }, (_, i) => i) };
     expect(() => buildGrid([big, { key: 'd', values: big.values }], ['all'])).toThrow(/10201 points \(101 x 101 x 1\)/);
+  });
+
+  it('counts replications in the cap: points (variants included) x replications', () => {
+    expect(() => checkSweepRuns(100, 100)).not.toThrow();
+    expect(() => checkSweepRuns(101, 100)).toThrow(/--replications: the sweep would run 10100 simulations \(101 points x 100 replications\), more than the 10000/);
+    expect(() => checkSweepRuns(MAX_SWEEP_POINTS, 2)).toThrow(SweepSpecError);
   });
 });
 

@@ -9,10 +9,11 @@ import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
-import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
+import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
 import type { RunResult } from '../../metrics/results.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { REPORT_HELP } from '../sweep-reports.js';
+import { scenarioArgument } from '../bundled.js';
 
 interface CompareFlags extends GateFlags {
   layers?: string[];
@@ -55,7 +56,7 @@ export function registerCompare(program: Command): void {
   const command = program
     .command('compare')
     .description('run scenarios or layer variants under the same seeds and show them side by side')
-    .argument('<files...>', 'scenario YAML files')
+    .addArgument(scenarioArgument('<files...>', 'scenario YAML files'))
     .option(
       '--layers <variants>',
       'comma-separated layer variants of each file: none, all, or names joined by + (retry+breaker); or each (none, then each layer alone) or leave-one-out (all, then all but one)',
@@ -89,7 +90,8 @@ export function registerCompare(program: Command): void {
     const first = runs[0]!.results[0]!;
     // A ladder or a list of layer specs (other than `all`) on one file labels each column by its layers.
     const layersInLabels = scenarios.length === 1 && (flags.ladder === true || (flags.layers !== undefined && !flags.layers.some((spec) => spec.trim() === 'all')));
-    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels };
+    const warnings = printRunWarnings(runs.flatMap((r) => r.results));
+    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels, ...(warnings.length > 0 ? { warnings } : {}) };
     const text =
       flags.format === 'json'
         ? JSON.stringify(comparisonJson(compared, header), null, 2)

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import type { SweepResult } from '../../report/sweep-types.js';
 import { useColor } from '../../report/table.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../../report/variants.js';
-import { loadScenarioFile } from '../../scenario/load.js';
+import { snapshotScenario } from '../../scenario/load.js';
 import { parseParamOption, SweepSpecError, type Shard, type SweepParam } from '../../sweep/grid.js';
 import { renderSweep, sweepGatePoints, SWEEP_FORMATS, type SweepFormat } from '../../sweep/render.js';
 import { executeSweep, planSweep } from '../../sweep/run.js';
@@ -18,6 +18,7 @@ import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption } from '../re
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { addReportOptions, writeReports, type ReportFlags } from '../sweep-reports.js';
 import { layersOption } from './compare.js';
+import { scenarioArgument } from '../bundled.js';
 
 /** The most worker threads `--jobs` may ask for. */
 export const MAX_JOBS = 1024;
@@ -89,7 +90,7 @@ export function registerSweep(program: Command): void {
   const command = program
     .command('sweep')
     .description('run a scenario over a grid of parameter values (and layer variants) and print one row per point')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option(
       '--param <KEY=SPEC>',
       'swept key and values: a range 0.01..0.2:0.01, a list 250ms,1s or a log range 1e-3..1e-1:x10 (repeatable; the first varies slowest)',
@@ -116,11 +117,13 @@ export function registerSweep(program: Command): void {
     }
     if (flags.shard && flags.junit) throw new UsageError('--junit with --shard: a part is gated when merged; pass --junit to merge');
     const variants = flags.layers ?? ['all'];
-    const base = loadScenarioFile(file, { overrides: flags.set }).scenario;
+    // The files are read here, once: every point runs from this snapshot (src/sweep/run.ts).
+    const { sources, scenario: base } = snapshotScenario(file, { overrides: flags.set });
     checkVariants(base, variants);
     const plan = usage(() =>
       planSweep({
         file,
+        sources,
         params: flags.param,
         variants,
         set: flags.set,

@@ -23,6 +23,7 @@ import { emit, writeFileAtomic } from '../output.js';
 import { MAX_REPLICATIONS } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { jobsOption, paramOption } from './sweep.js';
+import { scenarioArgument } from '../bundled.js';
 
 /** The most simulation runs one tune may spend. */
 export const MAX_BUDGET = 100_000;
@@ -84,7 +85,7 @@ export function registerTune(program: Command): void {
   program
     .command('tune')
     .description('find the configuration that minimises a metric (default monthlyCost) subject to SLO constraints, racing configurations under common random numbers')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option('--param <KEY=SPEC>', 'tuned key and its values, as sweep takes them: 1..8:1, 250ms,1s, 1e-3..1e-1:x10 (repeatable)', paramOption, [])
     .option(ASSERT_FLAGS, "a constraint, e.g. 'visibleFailureRate < 0.1%' (repeatable; the scenario's slo: block counts too)", assertionOption, [])
     .option('--minimize <metric>', 'the metric to minimise (default monthlyCost)', metricOption('--minimize'))
@@ -128,7 +129,7 @@ export function registerTune(program: Command): void {
           maxReplications: flags.replications,
         }),
       );
-      const text = readScenarioText(file);
+      const text = plan.sources.get(file) ?? readScenarioText(file);
       const jobs = Math.max(1, flags.jobs ?? availableParallelism());
       const progress = progressLine(process.stderr, 'tune');
       // The action returns the running tune: commander awaits it, so its files are put in
