@@ -119,10 +119,11 @@ export interface RunResult {
 export function buildResult(name: string, run: RunOutput): RunResult {
   const m = run.metrics;
   const n = Math.max(1, m.requests);
-  // Under --sample, counts and money stand for the whole traffic: scale them by 1/fraction.
-  const k = 1 / run.sampleFraction;
+  // Under --sample, counts and money stand for the whole traffic: totals scale by the requests
+  // asked for over those simulated, monthly figures by the full rate over the sampled one.
+  const k = run.sampleScale.counts;
   const count = (x: number) => Math.round(x * k);
-  const monthly = run.horizonMs > 0 ? (MONTH_MS / run.horizonMs) * k : 0;
+  const monthly = run.horizonMs > 0 ? (MONTH_MS / run.horizonMs) * run.sampleScale.rate : 0;
   return {
     scenario: name,
     seed: run.seed,

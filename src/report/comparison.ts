@@ -75,6 +75,8 @@ export interface ComparisonHeader {
   requests: number;
   /** How monthly figures were scaled from the simulated span, when it was shorter than 30 days. */
   monthlyExtrapolation?: RunResult['monthlyExtrapolation'];
+  /** `--sample`: the simulated fraction of each variant's traffic (figures scaled back). */
+  sample?: number;
   /** What `--requests` cut off in any variant (`RunResult.warnings`), once each. */
   warnings?: readonly string[];
   /** True when every label already names its layers (`--ladder`, `--layers none,retry`): the "layers on" row would repeat them. */
@@ -117,6 +119,7 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
     requests: header.requests,
     replications: header.seeds.length,
     ...(header.monthlyExtrapolation ? { monthlyExtrapolation: header.monthlyExtrapolation } : {}),
+    ...(header.sample !== undefined ? { sample: header.sample } : {}),
     ...(header.warnings ? { warnings: [...header.warnings] } : {}),
     variants: compared.map((v) => ({
       label: v.label,
@@ -162,7 +165,8 @@ function footnote(header: ComparisonHeader, separator: string): string {
 function title(compared: readonly ComparedVariant[], header: ComparisonHeader): string {
   const { seeds } = header;
   const span = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]} (mean ± 95% CI; n.s. = paired difference not significant)` : `seed ${seeds[0]}`;
-  return `compare  ${span}  ${integer(header.requests)} requests  deltas against ${safeText(compared[0]!.label)}`;
+  const sampled = header.sample !== undefined ? ` (${Number((header.sample * 100).toPrecision(6))}% sampled, scaled back)` : '';
+  return `compare  ${span}  ${integer(header.requests)} requests${sampled}  deltas against ${safeText(compared[0]!.label)}`;
 }
 
 /** A variant's cell: its value (± half-width when replicated), then its delta against the baseline. */

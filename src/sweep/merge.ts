@@ -40,6 +40,7 @@ const partSchema = z.object({
   scenario: z.string(),
   seed: z.number().int().min(0),
   requests: z.number().int().min(1),
+  sample: z.number().gt(0).max(1).optional(),
   replications: z.number().int().min(1),
   params: z.array(z.string()),
   variants: z.array(z.string()).min(1),
@@ -112,7 +113,7 @@ function checkFigures(file: string, point: SweepPoint): void {
 }
 
 /** The header fields every part of one sweep must share. */
-const SAME = ['scenario', 'seed', 'requests', 'replications', 'params', 'variants', 'totalPoints', 'slo'] as const;
+const SAME = ['scenario', 'seed', 'requests', 'sample', 'replications', 'params', 'variants', 'totalPoints', 'slo'] as const;
 
 /** What each field of `part` means, for the refusal. */
 const PART_FIELDS = { version: 'harness-sim version', scenarioSha256: 'scenario content (after extends and --set)', gridSha256: 'grid of --param values' } as const;

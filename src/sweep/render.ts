@@ -38,7 +38,8 @@ export function sweepTitle(result: SweepResult): string {
   const cells = result.totalPoints / Math.max(1, result.variants.length);
   const grid = result.variants.length > 1 ? `${cells} x ${result.variants.length} variants` : `${cells}`;
   const shard = result.shard ? `  shard ${result.shard}: ${result.points.length} of` : '';
-  return `sweep ${safeText(result.scenario)}  ${seeds}  ${integer(result.requests)} requests${shard}  ${result.totalPoints} points (${grid})`;
+  const sampled = result.sample !== undefined ? ` (${Number((result.sample * 100).toPrecision(6))}% sampled, scaled back)` : '';
+  return `sweep ${safeText(result.scenario)}  ${seeds}  ${integer(result.requests)} requests${sampled}${shard}  ${result.totalPoints} points (${grid})`;
 }
 
 /** Whether the variant column says anything: not for a sweep of the scenario as written. */
