@@ -151,6 +151,10 @@ export class Harness<Request = unknown> {
       throw new RangeError('routing.tiers names different models: pass options.classify to say which tier a request is');
     }
     this.check = this.layers.router?.qualityFallbackEnabled ? options.check : undefined;
+    if (this.layers.router?.qualityFallbackEnabled && options.check === undefined) {
+      // The scenario's failRate stands for an eval that production must run: without it the layer would be off, silently.
+      throw new RangeError('routing.qualityFallback needs options.check: the quality check that sends a failed answer to the stronger model');
+    }
     this.keyOf = options.key ?? (() => 'default');
     this.tokensOf = options.tokens;
     if (this.client.tokenBudget !== null && options.tokens === undefined) {

@@ -220,6 +220,12 @@ describe('createHarness: breaker and fallback', () => {
     expect(harness.metrics()).toMatchObject({ qualityFallbacks: 1, upstreamCalls: 4 });
   });
 
+  it('refuses a quality fallback without options.check, rather than running without it silently', async () => {
+    const layers = { routing: { tiers: { trivial: 'a', standard: 'a', complex: 'a' }, fallback: ['a', 'b'], qualityFallback: { failRate: { a: 0.1 } } } };
+    await expect(createHarness(layers, { models: ['a', 'b'] })).rejects.toThrow('routing.qualityFallback needs options.check');
+    await expect(createHarness(layers, { models: ['a', 'b'], check: () => true })).resolves.toBeDefined();
+  });
+
   it('refuses tiers naming different models without a classifier, rather than routing everything as standard silently', async () => {
     await expect(createHarness({ routing: { tiers: { trivial: 'a', standard: 'b', complex: 'b' } } }, { models: ['a', 'b'] })).rejects.toThrow(/options\.classify/);
   });
