@@ -1,4 +1,4 @@
-// One benchmark case in a fresh process: prints a JSON line with wall time, events and peak RSS.
+// One benchmark case in a fresh process: prints a JSON line with wall and CPU time, events, model calls and peak RSS.
 // Usage: node bench/case.mjs <scenario.yaml | floor> <requests>
 import { performance } from 'node:perf_hooks';
 import { simulate } from '../dist/engine/simulator.js';
@@ -6,11 +6,14 @@ import { loadScenarioFile } from '../dist/scenario/load.js';
 import { RandomStreams } from '../dist/random/random.js';
 import { Lognormal } from '../dist/random/distributions.js';
 import { LatencyHistogram } from '../dist/metrics/latency-histogram.js';
+import { buildResult } from '../dist/metrics/results.js';
 
 const [target, requestsArg] = process.argv.slice(2);
 const requests = Number(requestsArg);
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 let events = 0;
+let output;
 if (target === 'floor') {
   // The unavoidable work of the retry-only case: the same variates per request
   // (gap, tenant, difficulty, 2 token draws, fail draw, latency draw) and one histogram record.
@@ -35,8 +38,12 @@ if (target === 'floor') {
   events = requests * 2;
 } else {
   const { scenario } = loadScenarioFile(target);
-  const output = simulate(scenario, { requests });
+  output = simulate(scenario, { requests });
   events = output.events;
 }
 const wallMs = performance.now() - started;
-console.log(JSON.stringify({ wallMs, events, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+const cpu = process.cpuUsage(cpuStarted);
+// A session scenario's requests are its sessions; what it serves per second is model calls
+// (the result's `requests`), counted after the clock stops.
+const modelCalls = output ? buildResult(target, output).requests : requests;
+console.log(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, events, modelCalls, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
