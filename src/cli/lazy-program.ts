@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Register>>> 
   explain: async () => (await import('./commands/explain.js')).registerExplain,
   init: async () => (await import('./commands/init.js')).registerInit,
   schema: async () => (await import('./commands/schema.js')).registerSchema,
+  scenarios: async () => (await import('./commands/scenarios.js')).registerScenarios,
   compare: async () => (await import('./commands/compare.js')).registerCompare,
   sweep: async () => (await import('./commands/sweep.js')).registerSweep,
   merge: async () => (await import('./commands/merge.js')).registerMerge,

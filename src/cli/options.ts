@@ -34,3 +34,10 @@ export function sampleOption(value: string): number {
   if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--sample: expected a fraction in (0, 1] such as 0.1 or 10%, got "${value}"`);
   return fraction;
 }
+
+/** Parses `--calls-sample 0.01` (or `1%`): the fraction of requests whose calls `--calls-out` keeps, in (0, 1]. */
+export function callsSampleOption(value: string): number {
+  const fraction = value.trim().endsWith('%') ? Number(value.trim().slice(0, -1)) / 100 : Number(value);
+  if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--calls-sample: expected a fraction in (0, 1] such as 0.01 or 1%, got "${value}"`);
+  return fraction;
+}

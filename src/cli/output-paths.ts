@@ -20,7 +20,7 @@ import { outputTarget, STDOUT } from './output.js';
  */
 
 /** Long flags that name a file a command writes. `-` means stdout. */
-export const OUTPUT_OPTIONS: readonly string[] = ['--out', '--report', '--junit'];
+export const OUTPUT_OPTIONS: readonly string[] = ['--out', '--report', '--junit', '--calls-out'];
 
 /** Long flags that take a file the command reads (none yet): checked as inputs, never written. */
 export const INPUT_OPTIONS: readonly string[] = [];

@@ -104,6 +104,55 @@ export function writeFileAtomic(path: string, content: string, options: WriteOpt
   else place(output);
 }
 
+/** An output written in pieces while a command runs (`run --calls-out`), put in place like any other. */
+export interface OutputStream {
+  write(bytes: Uint8Array | string): void;
+  /** Ends the file: staged to be put in place when the command ends (or at once outside one). */
+  close(): void;
+}
+
+/**
+ * Opens `path` for writing in pieces, with the same rules as `writeFileAtomic`: a regular
+ * file is written to a temporary file beside it and put in place only when complete (a
+ * failed or interrupted run leaves the old file); anything else is written through; `-` is
+ * stdout. Failures are usage errors naming `path`.
+ */
+export function openOutputStream(path: string): OutputStream {
+  if (path === STDOUT) return { write: (bytes) => writeStdout(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString()), close: () => {} };
+  handleSignals();
+  const { target, through } = outputTarget(path);
+  const output: Staged = { path, target, overwrite: true };
+  let fd: number;
+  if (through) fd = guarded(output, () => openSync(target, constants.O_WRONLY | constants.O_APPEND));
+  else {
+    const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${sequence++}`);
+    output.temporary = temporary;
+    pending.add(temporary);
+    fd = guarded(output, () => openSync(temporary, 'wx'));
+  }
+  let open = true;
+  return {
+    write(bytes) {
+      const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+      guarded(output, () => {
+        for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
+      });
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      guarded(output, () => {
+        closeSync(fd);
+        const existing = output.temporary !== undefined ? statOrUndefined(target) : undefined;
+        if (existing) chmodSync(output.temporary!, existing.mode & 0o7777);
+      });
+      if (through) return;
+      if (staged) staged.push(output);
+      else place(output);
+    },
+  };
+}
+
 /** Prints to stdout, or writes to `--out` (`-` is stdout too). Ends the text with a newline. */
 export function emit(content: string, out: string | undefined): void {
   const text = content.endsWith('\n') ? content : `${content}\n`;

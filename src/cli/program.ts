@@ -7,6 +7,7 @@ import { registerLab } from './commands/lab.js';
 import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerScenarios } from './commands/scenarios.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTune } from './commands/tune.js';
 import { registerValidate } from './commands/validate.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerInit(program);
   registerSchema(program);
+  registerScenarios(program);
   registerCompare(program);
   registerSweep(program);
   registerMerge(program);

@@ -49,10 +49,10 @@ export function replicationSeeds(base: number, count: number): number[] {
  * Runs the scenario once per seed and returns the results in seed order; `progress` hears
  * the share of all the seeds done (only pass it when someone watches: it runs the kernel in batches).
  */
-export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined, progress?: RunProgress): RunResult[] {
+export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined, progress?: RunProgress, sample?: number): RunResult[] {
   return seeds.map((seed, i) => {
     const watch = progress ? (done: number) => progress((i + done) / seeds.length) : undefined;
-    return buildResult(scenario.name, simulate(scenario, { seed, requests }, watch));
+    return buildResult(scenario.name, simulate(scenario, { seed, requests, ...(sample !== undefined ? { sample } : {}) }, watch));
   });
 }
 
@@ -143,5 +143,5 @@ export function runReplicated(scenario: NamedScenario, flags: ReplicatedRunFlags
       ? JSON.stringify(replicatedJson(scenario.name, seeds, results), null, 2)
       : renderReplicatedTable(scenario.name, seeds, results, !flags.out && useColor(process.stdout));
   emit(text, flags.out);
-  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario.slo, flags) }], flags);
+  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario, flags) }], flags);
 }

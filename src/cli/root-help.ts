@@ -17,6 +17,7 @@ const COMMANDS: readonly { name: string; args: string; options: boolean; descrip
   { name: 'explain', args: '<file>', options: true, description: 'print the fully defaulted scenario (every value a run uses) and the layer order' },
   { name: 'init', args: '[file]', options: true, description: 'write a commented starter scenario' },
   { name: 'schema', args: '', options: false, description: 'print the JSON Schema of scenario files (for editor completion and checking)' },
+  { name: 'scenarios', args: '', options: false, description: 'list the bundled scenarios, which run by name from anywhere (harness-sim run seed-lab)' },
   { name: 'compare', args: '<files...>', options: true, description: 'run scenarios or layer variants under the same seeds and show them side by side' },
   { name: 'sweep', args: '<file>', options: true, description: 'run a scenario over a grid of parameter values (and layer variants) and print one row per point' },
   { name: 'merge', args: '<parts...>', options: true, description: 'join the parts of a sharded sweep (sweep --shard i/n) and print it as one sweep' },

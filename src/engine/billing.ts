@@ -1,5 +1,6 @@
 import { Outcome } from '../upstream/outcome.js';
 import type { World } from './build.js';
+import type { CallLog } from './call-log.js';
 import type { CallState } from './call-state.js';
 import type { RequestState } from './request-state.js';
 
@@ -13,7 +14,11 @@ import type { RequestState } from './request-state.js';
  * gave up (while the request's tokens are still at hand).
  */
 export class Billing {
-  constructor(private readonly world: World) {}
+  constructor(
+    private readonly world: World,
+    /** Hears every finished call (`run --calls-out`), or null. */
+    private readonly log: CallLog | null = null,
+  ) {}
 
   /** Bills a finished model call of `req` to its current target and returns the tokens billed. */
   modelCall(req: RequestState, outcome: number): number {
@@ -27,7 +32,17 @@ export class Billing {
     req.billedTokens += tokens;
     req.costUsd += costUsd;
     this.world.metrics.recordModelCall(req.target, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
+    if (this.log !== null) {
+      const billed = tokens > 0;
+      this.log.modelCall(req, outcome, billed, billed ? pricing.lastCacheReadTokens : 0, billed ? pricing.lastCacheWriteTokens : 0);
+    }
     return tokens;
+  }
+
+  /** A tool call of `req` answered (tools are not billed): counted, and logged. */
+  toolCall(req: RequestState, outcome: number): void {
+    this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
+    this.log?.toolCall(req, outcome);
   }
 
   /** Bills the classifier call of `req`; its tokens are useful if the request succeeds. */
@@ -43,6 +58,7 @@ export class Billing {
     req.pendingUsefulTokens += tokens;
     req.costUsd += costUsd;
     this.world.metrics.recordClassifierCall(classifier.modelId, outcome !== Outcome.Success, req.callLatencyMs, tokens, costUsd);
+    this.log?.classifierCall(req, outcome, classifier.inputTokens, classifier.outputTokens);
   }
 
   /**
@@ -64,19 +80,24 @@ export class Billing {
   }
 
   /**
-   * Bills a finished hedge of `req` on `targetId` (same rule as any model call) and returns
-   * the tokens billed.
+   * Bills a finished hedge of `req` on `targetId`, sent at `sentAtMs` (same rule as any model
+   * call), and returns the tokens billed.
    */
-  hedgeCall(req: RequestState, targetId: number, outcome: number, latencyMs: number): number {
+  hedgeCall(req: RequestState, targetId: number, outcome: number, latencyMs: number, sentAtMs: number): number {
     let tokens = 0;
     let costUsd = 0;
     if (outcome === Outcome.Success || outcome === Outcome.Timeout) {
       tokens = this.world.pricing.tokens(req);
-      costUsd = this.world.pricing.costUsd(req, this.world.targets[targetId]!, targetId);
+      costUsd = this.world.pricing.costUsd(req, this.world.targets[targetId]!, targetId, sentAtMs);
     }
     req.billedTokens += tokens;
     req.costUsd += costUsd;
     this.world.metrics.recordModelCall(targetId, outcome !== Outcome.Success, latencyMs, tokens, costUsd);
+    if (this.log !== null) {
+      const billed = tokens > 0;
+      const pricing = this.world.pricing;
+      this.log.hedgeCall(req, targetId, outcome, latencyMs, billed, billed ? pricing.lastCacheReadTokens : 0, billed ? pricing.lastCacheWriteTokens : 0);
+    }
     return tokens;
   }
 
@@ -85,17 +106,40 @@ export class Billing {
    * request's tokens are at hand (nothing when its drawn outcome bills nothing), and keep the
    * bill on `call` until it finishes (`hedgeAbandonedDone`).
    */
-  priceHedgeAbandoned(call: { target: number; outcome: number; tokens: number; costUsd: number; tenant: number; tier: number }, req: RequestState): void {
+  priceHedgeAbandoned(call: AbandonedCall, req: RequestState): void {
     call.tenant = req.tenant;
     call.tier = req.label;
+    call.request = req.request;
+    call.sessionKey = req.session !== null ? req.session.session : -1;
+    call.inputTokens = this.world.prefixTokens + req.inputTokens;
+    call.outputTokens = req.outputTokens;
     if (call.outcome !== Outcome.Success && call.outcome !== Outcome.Timeout) return;
     call.tokens = this.world.pricing.tokens(req);
-    call.costUsd = this.world.pricing.costUsd(req, this.world.targets[call.target]!, call.target);
+    call.costUsd = this.world.pricing.costUsd(req, this.world.targets[call.target]!, call.target, call.startMs);
   }
 
   /** An abandoned call finished: it counts as a model call, and what it billed is wasted. */
-  hedgeAbandonedDone(call: { target: number; outcome: number; latencyMs: number; tokens: number; costUsd: number; tenant: number; tier: number }): void {
+  hedgeAbandonedDone(call: AbandonedCall): void {
     this.world.metrics.recordModelCall(call.target, call.outcome !== Outcome.Success, call.latencyMs, 0, 0);
     if (call.tokens > 0 || call.costUsd > 0) this.world.metrics.recordAbandonedWork(call.target, call.tenant, call.tier, call.tokens, call.costUsd);
+    this.log?.abandonedCall(call, call.inputTokens, call.outputTokens);
   }
+}
+
+/** A call abandoned to a hedge's answer, as billing prices it and the call log reports it. */
+export interface AbandonedCall {
+  target: number;
+  outcome: number;
+  latencyMs: number;
+  tokens: number;
+  /** When the call was sent (the cache entry it may read must have begun by then). */
+  startMs: number;
+  costUsd: number;
+  tenant: number;
+  tier: number;
+  request: number;
+  /** The session number, or -1 outside sessions. */
+  sessionKey: number;
+  inputTokens: number;
+  outputTokens: number;
 }

@@ -220,7 +220,7 @@ export function buildHarness(scenario: HarnessSource, clock: Clock, streams: Pic
           writeMultiplier: cache.writeMultiplier,
           readMultiplier: cache.readMultiplier,
           minCacheableTokens: cache.minCacheableTokens,
-        })
+        }, names.models.map((model) => cache.models?.[model]))
       : null,
     cachePerTenant: cache?.key === 'per-tenant',
   };

@@ -32,11 +32,18 @@ class Flight implements Pooled {
   outcome = 0;
   latencyMs = 0;
   retryAfterMs = 0;
+  /** When the call was sent (for the prompt cache it reads). */
+  startMs = 0;
   abandoned = false;
   tokens = 0;
   costUsd = 0;
   tenant = 0;
   tier = 0;
+  // Who the call served, for the call log (`Billing.priceHedgeAbandoned` fills them).
+  request = 0;
+  sessionKey = -1;
+  inputTokens = 0;
+  outputTokens = 0;
   constructor(readonly index: number) {}
   reset(): void {
     // A released flight must never look like one of a live attempt's hedges.
@@ -174,6 +181,7 @@ export class Hedging {
     flight.outcome = call.outcome;
     flight.latencyMs = call.latencyMs;
     flight.retryAfterMs = call.retryAfterMs;
+    flight.startMs = now;
     this.flightIds[slot * this.maxExtra + position] = flight.index;
     this.hedgesInFlight[slot]!++;
     this.kernel.schedule(now + call.latencyMs, EventKind.HedgeDone, flight.index, flight.generation);
@@ -203,7 +211,7 @@ export class Hedging {
     const slot = req.slot;
     this.hedgesInFlight[slot]!--;
     const { target, outcome, latencyMs, retryAfterMs } = flight;
-    const tokens = this.billing.hedgeCall(req, target, outcome, latencyMs);
+    const tokens = this.billing.hedgeCall(req, target, outcome, latencyMs, flight.startMs);
     this.flights.release(flight);
     if (outcome === Outcome.Success) {
       this.dueMs[slot] = -1;
@@ -256,6 +264,7 @@ export class Hedging {
     flight.outcome = req.callOutcome;
     flight.latencyMs = req.callLatencyMs;
     flight.retryAfterMs = 0;
+    flight.startMs = this.firstStartMs[slot]!;
     flight.abandoned = true;
     this.billing.priceHedgeAbandoned(flight, req);
     this.firstInFlight[slot] = 0;

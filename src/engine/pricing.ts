@@ -6,9 +6,10 @@ import type { SessionPricing } from './session-pricing.js';
 
 /**
  * What one model call of a request bills: its tokens, and its price on a target with
- * the prompt cache (when on) pricing the prefix. The cache key is the target (and the
- * tenant with `key: per-tenant`), so a retry reads what its failed attempt cached and a
- * fallback to another model starts cold.
+ * the prompt cache (when on) pricing the prefix at that model's multipliers and minimum.
+ * The cache key is the target (and the tenant with `key: per-tenant`), so a retry reads
+ * what its failed attempt cached and a fallback to another model starts cold. A call reads
+ * the cache as it was when the call was sent (`sentAtMs`), and is priced when it answers.
  */
 export class CallPricing {
   constructor(
@@ -20,6 +21,10 @@ export class CallPricing {
     /** Prices the calls of agent sessions (a growing conversation); null without sessions. */
     private readonly sessions: SessionPricing | null = null,
   ) {}
+
+  /** Prompt tokens the last `costUsd` read from and wrote to the cache (for `--calls-out`). */
+  lastCacheReadTokens = 0;
+  lastCacheWriteTokens = 0;
 
   /** Tokens one model call of this request bills: prefix, own input, output. */
   tokens(req: RequestState): number {
@@ -33,18 +38,26 @@ export class CallPricing {
 
   /**
    * The call's cost on `target` (id `targetId`, the request's current target by default: a
-   * hedge may go to another) in dollars; records the cache's savings as a side effect.
+   * hedge may go to another), sent at `sentAtMs` (the request's call in flight by default), in
+   * dollars; records the cache's savings as a side effect.
    */
-  costUsd(req: RequestState, target: Target, targetId = req.target): number {
+  costUsd(req: RequestState, target: Target, targetId = req.target, sentAtMs = req.callSentMs): number {
     if (req.session !== null && this.sessions !== null) {
-      return this.sessions.costUsd(req.session, targetId, target, this.cacheKey(req, targetId), req.inputTokens, req.outputTokens);
+      const costUsd = this.sessions.costUsd(req.session, targetId, target, this.cacheKey(req, targetId), req.inputTokens, req.outputTokens);
+      this.lastCacheReadTokens = this.sessions.lastReadTokens;
+      this.lastCacheWriteTokens = this.sessions.lastWriteTokens;
+      return costUsd;
     }
     const cache = this.cache;
     let inputCostUsd: number;
+    this.lastCacheReadTokens = 0;
+    this.lastCacheWriteTokens = 0;
     if (cache !== null) {
-      const lookup = cache.lookup(this.cacheKey(req, targetId), req.inputTokens);
-      inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok);
-      this.metrics.recordCacheSavings(cache.savingsUsd(lookup, target.inputPriceUsdPerMTok));
+      const lookup = cache.lookup(this.cacheKey(req, targetId), req.inputTokens, targetId, sentAtMs);
+      this.lastCacheReadTokens = lookup.readTokens;
+      this.lastCacheWriteTokens = lookup.writeTokens;
+      inputCostUsd = cache.inputCostUsd(lookup, target.inputPriceUsdPerMTok, targetId);
+      this.metrics.recordCacheSavings(cache.savingsUsd(lookup, target.inputPriceUsdPerMTok, targetId));
     } else {
       inputCostUsd = ((this.prefixTokens + req.inputTokens) * target.inputPriceUsdPerMTok) / 1e6;
     }

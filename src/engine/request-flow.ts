@@ -140,6 +140,7 @@ export class RequestFlow {
     const now = this.kernel.now();
     this.world.upstream.call(req.target, req.request, req.callsPerTarget[req.target]!++, now, call);
     req.billedLater = false;
+    req.callSentMs = now;
     const timeoutMs = this.world.timeoutMs[req.target]!;
     // A drawn failure answers without taking a server slot; a success queues for one.
     if (this.world.servers[req.target] !== null && call.outcome === Outcome.Success && this.servers.offer(req, call.latencyMs, timeoutMs, call)) return;
@@ -170,7 +171,7 @@ export class RequestFlow {
       breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], durationMs);
     }
     if (req.phase === Phase.Tool) {
-      this.world.metrics.recordToolCall(req.target - this.world.modelCount, outcome !== Outcome.Success, req.callLatencyMs);
+      this.billing.toolCall(req, outcome);
       if (outcome === Outcome.Success) return this.nextTool(req);
       return this.onCallFailed(req, outcome);
     }

@@ -142,6 +142,8 @@ export class RequestState implements Pooled {
   callOutcome = 0;
   callLatencyMs = 0;
   callRetryAfterMs = 0;
+  /** When the call in flight was sent: the prompt cache as it was then is what it reads. */
+  callSentMs = 0;
   billedTokens = 0;
   usefulTokens = 0;
   /** Tokens of the model answer currently held (useful only if the request succeeds). */

@@ -28,6 +28,10 @@ export class SessionPricing {
     private readonly sessionMetrics: SessionMetrics,
   ) {}
 
+  /** Prompt tokens the last `costUsd` read from and wrote to the cache. */
+  lastReadTokens = 0;
+  lastWriteTokens = 0;
+
   /**
    * The cost in dollars of a call with `historyTokens` of conversation and `completionTokens`
    * out, on `target` (id `targetId`); updates the session's cache entry and records the
@@ -38,14 +42,17 @@ export class SessionPricing {
     const priceIn = target.inputPriceUsdPerMTok;
     const outputUsd = (completionTokens * target.outputPriceUsdPerMTok) / 1e6;
     const cache = this.cache;
+    this.lastReadTokens = 0;
+    this.lastWriteTokens = 0;
     if (cache === null) {
       this.sessionMetrics.recordPrompt(prompt, 0, completionTokens);
       return (prompt * priceIn) / 1e6 + outputUsd;
     }
     const now = this.clock.now();
-    const options = cache.options;
+    // This model's multipliers and minimum (layers.cache.models).
+    const options = cache.modelOptions(targetId);
     // The shared prefix entry, looked up (and refreshed) on every call.
-    const prefixRead = cache.lookup(prefixKey, 0).readTokens;
+    const prefixRead = cache.lookup(prefixKey, 0, targetId).readTokens;
     const warm = session.cacheModel === targetId && now < session.cacheExpiresMs;
     let read = warm ? Math.min(session.cachedPrompt, prompt) : 0;
     if (prefixRead > read) read = prefixRead;
@@ -59,6 +66,8 @@ export class SessionPricing {
       session.cacheModel = -1;
     }
     const uncached = prompt - read - write;
+    this.lastReadTokens = read;
+    this.lastWriteTokens = write;
     const { writeMultiplier, readMultiplier } = options;
     this.metrics.recordCacheSavings(((write * (1 - writeMultiplier) + read * (1 - readMultiplier)) * priceIn) / 1e6);
     this.sessionMetrics.recordPrompt(prompt, read, completionTokens);

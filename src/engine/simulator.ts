@@ -3,6 +3,7 @@ import type { ParsedScenario } from '../scenario/schema.js';
 import { impliedErrorRate } from '../upstream/episodes.js';
 import { Billing } from './billing.js';
 import { buildWorld, type World } from './build.js';
+import { CallLog, type CallLogOptions } from './call-log.js';
 import { layerStats, openBreakers } from './harness.js';
 import { Kernel } from './kernel.js';
 import { RequestLifecycle } from './lifecycle.js';
@@ -12,6 +13,7 @@ import { RequestState } from './request-state.js';
 import { SessionDriver } from './sessions.js';
 import { shortenedRunWarnings } from './shortened.js';
 
+export type { CallLogOptions, CallSink } from './call-log.js';
 export { CALL_CAUSE_NAMES, CallCause, type LayerStats, type RunOptions, type RunOutput } from '../metrics/run-output.js';
 
 /**
@@ -51,7 +53,8 @@ export class Simulator {
   /** What a run shortened by `--requests` leaves out, given the span its arrivals took. */
   private readonly cutOff: (horizonMs: number) => string[];
 
-  constructor(scenario: ParsedScenario, options: RunOptions = {}) {
+  /** `calls`: where each finished upstream call goes (`run --calls-out`); it never changes the results. */
+  constructor(scenario: ParsedScenario, options: RunOptions = {}, calls?: CallLogOptions) {
     const world = buildWorld(scenario, options, this.kernel);
     this.world = world;
     this.seed = world.seed;
@@ -59,7 +62,7 @@ export class Simulator {
     this.cutOff = (horizonMs) => shortenedRunWarnings(scenario, options, horizonMs);
     const requests = new Pool((index) => new RequestState(index, world.targets.length));
     this.requests = requests;
-    this.flow = new RequestFlow(world, this.kernel, new Billing(world), requests, (req, outcome) => this.lifecycle.end(req, outcome));
+    this.flow = new RequestFlow(world, this.kernel, new Billing(world, calls ? new CallLog(world, this.kernel, calls) : null), requests, (req, outcome) => this.lifecycle.end(req, outcome));
     this.lifecycle = new RequestLifecycle(world, this.kernel, requests, (req) => this.flow.admit(req));
     this.sessions = world.sessions ? new SessionDriver(world, this.kernel, requests, this.lifecycle, this.flow) : null;
     // The timeline samples server queues and open breakers at each bucket edge, before the
@@ -102,6 +105,7 @@ export class Simulator {
       peakInSystem: this.requests.capacity,
       timeline: world.metrics.timeline,
       sampleFraction: world.sampleFraction,
+      sampleScale: world.sampleScale,
       disturbances: [
         ...world.workload.disturbances(),
         ...world.targets.flatMap((t) => t.incidents.map((w) => ({ startMs: w.startMs, endMs: w.endMs }))),
@@ -158,6 +162,6 @@ function fleetReport(world: World): Pick<RunOutput, 'fleet'> {
 }
 
 /** Runs one scenario and returns the raw output; `progress` hears how far it has got between batches of events. */
-export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress): RunOutput {
-  return new Simulator(scenario, options).run(progress);
+export function simulate(scenario: ParsedScenario, options: RunOptions = {}, progress?: RunProgress, calls?: CallLogOptions): RunOutput {
+  return new Simulator(scenario, options, calls).run(progress);
 }

@@ -48,7 +48,8 @@ export function fitPositive(sample: PositiveSample): FittedDistribution | null {
   const { mu, sigma } = sample.logMoments;
   const sorted = sample.sorted();
   const n = sample.positives;
-  if (sigma < 1e-9) return { dist: 'constant', value: Math.exp(mu), ks: 0, n };
+  // Equal values (sigma is then rounding noise, not spread): a constant.
+  if (sigma < 1e-9 || sorted[0] === sorted[sorted.length - 1]) return { dist: 'constant', value: sorted.length > 0 ? sorted[0]! : Math.exp(mu), ks: 0, n };
   const ks = ksLognormal(sorted, mu, sigma);
   if (poorFit(ks, sorted.length) && sorted.length >= 50) {
     const quantiles: Record<string, number> = {};

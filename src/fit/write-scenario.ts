@@ -1,6 +1,6 @@
 import { SCENARIO_ERROR_KINDS, scenarioSchema } from '../scenario/schema.js';
 import type { FittedDistribution } from './distribution-fit.js';
-import type { FitResult, TargetFit } from './fit.js';
+import type { FitResult, SessionsFit, TargetFit } from './fit.js';
 
 /**
  * Writes a fit as a commented scenario: every fitted value carries its sample size and a
@@ -38,17 +38,26 @@ export function fittedScenarioYaml(fit: FitResult, name: string): string {
     }
   }
   const tools = Object.entries(fit.toolsPerRequest).filter(([t]) => fit.tools.some((f) => f.name === t));
-  if (tools.length > 0 && !fit.sessions) {
+  // With sessions, workload.tools is the mix of a batch's calls (shares summing to 1).
+  const batchTools = fit.sessions ? fit.tools.slice(0, 30) : [];
+  if (fit.sessions && batchTools.length > 0) {
+    const total = batchTools.reduce((n, t) => n + t.calls, 0);
+    const shares = normaliseShares(batchTools.map((t) => t.calls / total));
+    line(1, 'tools:', `the mix of ${total} tool calls in batches`);
+    batchTools.forEach((t, i) => line(2, `${key(t.name)}: ${shares[i]}`));
+  } else if (tools.length > 0) {
     line(1, 'tools:', 'calls per request, at most one each in the per-request model');
     for (const [t, r] of tools.slice(0, 30)) line(2, `${key(t)}: ${fmtShare(r)}`);
   }
+  if (fit.sessions) sessionsBlock(fit.sessions, batchTools.length > 0);
   line(0, 'upstream:');
   if (main) line(1, `defaultModel: ${key(main.name)}`, `the most called of ${fit.models.length} model(s)`);
   line(1, 'models:');
   for (const m of fit.models) target(2, m);
-  if (tools.length > 0 && !fit.sessions) {
+  const toolTargets = fit.sessions ? batchTools : tools.length > 0 ? fit.tools.filter((t) => fit.toolsPerRequest[t.name] !== undefined).slice(0, 30) : [];
+  if (toolTargets.length > 0) {
     line(1, 'tools:');
-    for (const t of fit.tools.filter((t) => fit.toolsPerRequest[t.name] !== undefined).slice(0, 30)) target(2, t);
+    for (const t of toolTargets) target(2, t);
   }
   if (main?.tokens && main.tokens.prefixTokens > 0 && main.tokens.cachedShare >= 0.01) {
     line(0, 'layers:');
@@ -78,6 +87,24 @@ export function fittedScenarioYaml(fit: FitResult, name: string): string {
     }
   }
 
+  /** `workload.sessions` from the traces' sessions: counts as the loop draws them, think time as a duration. */
+  function sessionsBlock(f: SessionsFit, hasTools: boolean): void {
+    line(1, 'sessions:', `${f.sessions} sessions; mean ${round(f.meanTurns, 3)} turns, ${round(f.meanCallsPerTurn, 3)} model calls a turn, ${round(f.meanToolsPerBatch, 3)} tools a batch`);
+    countLine(2, 'turns', f.turns, 'turns per session');
+    distributionLine(2, 'thinkTime', f.thinkTime, duration, 'gap between one turn\'s end and the next turn\'s start');
+    // Without tools every turn is one model call: the loop has no batches to call between.
+    countLine(2, 'callsPerTurn', hasTools ? f.callsPerTurn : { dist: 'constant', value: 1, ks: 0, n: 0 }, hasTools ? 'model calls per turn' : 'no tool calls seen: one model call a turn');
+    if (hasTools) countLine(2, 'toolsPerBatch', f.toolsPerBatch, 'tool calls per batch');
+  }
+
+  /** A count of at least 1: constant, lognormal (rounded by the loop) or a quantile table. */
+  function countLine(indent: number, name: string, d: FittedDistribution | null, what: string): void {
+    if (!d) return;
+    const count = (v: number) => String(Math.max(1, Math.round(v)));
+    if (d.dist === 'constant') line(indent, `${name}: { dist: constant, value: ${count(d.value)} }`, `${what}${d.n > 0 ? `; all ${d.n} equal` : ''}`);
+    else distributionLine(indent, name, d, (v) => String(round(Math.max(v, d.dist === 'empirical' ? 0 : 1), 4)), what);
+  }
+
   function distributionLine(indent: number, name: string, d: FittedDistribution | null, unit: (v: number) => string, what: string): void {
     if (!d) return;
     if (d.dist === 'constant') {
@@ -88,7 +115,8 @@ export function fittedScenarioYaml(fit: FitResult, name: string): string {
       line(indent, `${name}: { dist: lognormal, p50: ${unit(d.p50)}, p95: ${unit(d.p95)} }`, `${what}; n=${d.n}, KS ${round(d.ks, 3)}; 95% CI p50 ${unit(d.ci95.p50[0])}..${unit(d.ci95.p50[1])}, p95 ${unit(d.ci95.p95[0])}..${unit(d.ci95.p95[1])}`);
       return;
     }
-    const entries = Object.entries(d.quantiles).map(([p, v]) => `${p}: ${unit(v)}`);
+    // In probability order (an object lists integer-like keys such as 0 and 1 first).
+    const entries = Object.keys(d.quantiles).sort((a, b) => Number(a) - Number(b)).map((p) => `${p}: ${unit(d.quantiles[p]!)}`);
     line(indent, `${name}: { dist: empirical, quantiles: { ${entries.join(', ')} } }`, `${what}; n=${d.n}; a lognormal fits poorly (KS ${round(d.lognormalKs, 3)})`);
   }
 }

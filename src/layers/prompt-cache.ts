@@ -11,8 +11,17 @@
  * Simplifications (stated so the numbers can be judged):
  * - One breakpoint per prompt (Anthropic allows up to 4) and one cache entry per key; the key
  *   stands for (target model, cache scope such as a tenant), chosen by the caller.
- * - An entry lives until `now >= expiresAtMs`; each hit moves the expiry to `now + ttlMs` at
+ * - An entry lives until `now >= expiresAtMs`; each hit moves the expiry to `sent + ttlMs` at
  *   no cost, as Anthropic documents for the 5-minute cache. No capacity eviction.
+ * - An entry can be read only once the response that wrote it has begun (Anthropic: "a cache
+ *   entry only becomes available after the first response begins"), so concurrent cold calls
+ *   all miss and all pay the write. A call is priced when it answers (`clock.now()`), which
+ *   stands for its response beginning (streaming is not modelled); it reads the cache as it
+ *   was when it was sent (`sentAtMs`).
+ * - The multipliers and the minimum may differ per model (`models`, by the caller's model
+ *   index): Anthropic's minimum cacheable prompt is 1024, 2048 or 4096 tokens by model. The
+ *   TTL is the same for all. A TTL above 5 minutes is Anthropic's 1-hour cache, whose writes
+ *   cost 2x the input price (not 1.25x) unless `writeMultiplier` says otherwise.
  * - `openai` (automatic caching): the cached part is the leading run of stable layers, rounded
  *   down to `minCacheableTokens + k * cacheIncrementTokens` (1024, 1152, 1280, ...). OpenAI's
  *   real cache is best-effort (routing by prefix hash, eviction after 5-10 min of inactivity,
@@ -63,6 +72,14 @@ export interface CacheLookup {
   uncachedTokens: number;
 }
 
+/** The options that may differ per model: its own multipliers and minimum cacheable prompt. */
+export type CacheModelOptions = Pick<PromptCacheOptions, 'writeMultiplier' | 'readMultiplier' | 'minCacheableTokens'>;
+
+/** Anthropic's 5-minute cache; a longer TTL is its 1-hour cache. */
+export const ANTHROPIC_SHORT_TTL_MS = 5 * 60_000;
+/** Anthropic bills 1-hour cache writes at 2x the input price (5-minute writes at 1.25x). */
+export const ANTHROPIC_LONG_TTL_WRITE_MULTIPLIER = 2;
+
 /** Provider presets, from the Anthropic prompt-caching docs and OpenAI's automatic caching. */
 export const CACHE_PRESETS = {
   anthropic: {
@@ -84,7 +101,7 @@ export const CACHE_PRESETS = {
   },
 } as const satisfies Record<CachePreset, Omit<PromptCacheOptions, 'breakpoint'>>;
 
-/** Default options: the Anthropic 5-minute cache. For the 1-hour cache pass `ttlMs: 3_600_000, writeMultiplier: 2`. */
+/** Default options: the Anthropic 5-minute cache. For the 1-hour cache pass `ttlMs: 3_600_000` (writes then cost 2x). */
 export const CACHE_DEFAULTS = CACHE_PRESETS.anthropic;
 
 const TOKENS_PER_MTOK = 1_000_000;
@@ -114,9 +131,12 @@ export class PromptCache {
   /** Lookups that were not (including those where caching is impossible). */
   misses = 0;
 
-  /** Tokens billed at the write multiplier on a miss; differs from cacheableTokens only when a volatile layer precedes the breakpoint. */
-  private readonly writeTokensOnMiss: number;
+  /** The base pricing, then each model's (the base where a model has no overrides). */
+  private readonly base: Pricing;
+  private readonly byModel: readonly Pricing[];
   private readonly expiresAtMsByKey = new Map<number, number>();
+  /** When each entry became readable: when the response that wrote it began. */
+  private readonly readableFromMsByKey = new Map<number, number>();
   // Reused for every lookup so the hot path allocates nothing.
   private readonly result: CacheLookup = { hit: false, readTokens: 0, writeTokens: 0, uncachedTokens: 0 };
 
@@ -124,44 +144,64 @@ export class PromptCache {
     private readonly clock: Clock,
     prefix: readonly PrefixLayer[],
     options: Partial<PromptCacheOptions> = {},
+    /** Per-model overrides, by the model index the caller passes to `lookup`; absent = the base options. */
+    models: readonly (Partial<CacheModelOptions> | undefined)[] = [],
   ) {
     this.options = mergeOptions(options);
-    const { preset, breakpoint, minCacheableTokens, cacheIncrementTokens } = this.options;
+    const { preset, breakpoint } = this.options;
     this.prefixTokens = validatePrefix(prefix);
 
-    if (preset === 'openai') {
-      // Automatic caching: the longest prefix that repeats is the leading stable run.
-      const end = leadingStableEnd(prefix);
-      this.breakpointTokens = sumTokens(prefix, end);
-      this.volatileBeforeBreakpoint = false;
-      this.cacheableTokens = roundDownToIncrement(this.breakpointTokens, minCacheableTokens, cacheIncrementTokens);
-      this.writeTokensOnMiss = this.cacheableTokens;
-      return;
-    }
-
-    const end = breakpoint === undefined ? leadingStableEnd(prefix) : breakpointEnd(prefix, breakpoint);
+    // Automatic caching (openai): the longest prefix that repeats is the leading stable run.
+    const end = preset === 'openai' || breakpoint === undefined ? leadingStableEnd(prefix) : breakpointEnd(prefix, breakpoint);
     this.breakpointTokens = sumTokens(prefix, end);
-    this.volatileBeforeBreakpoint = prefix.slice(0, end).some((layer) => !layer.stable);
-    const written = roundDownToIncrement(this.breakpointTokens, minCacheableTokens, cacheIncrementTokens);
+    this.volatileBeforeBreakpoint = preset !== 'openai' && prefix.slice(0, end).some((layer) => !layer.stable);
+    this.base = this.pricing(this.options);
+    this.cacheableTokens = this.base.cacheableTokens;
+    this.byModel = models.map((overrides, i) => {
+      if (overrides === undefined) return this.base;
+      try {
+        return this.pricing(mergeOptions({ ...options, ...withoutUndefined(overrides) }));
+      } catch (error) {
+        throw error instanceof RangeError ? new RangeError(`models[${i}].${error.message}`) : error;
+      }
+    });
+  }
+
+  /** The merged options a call to model `model` is priced by (the base options for -1 or a model without overrides). */
+  modelOptions(model: number): Readonly<PromptCacheOptions> {
+    return this.pricingOf(model).options;
+  }
+
+  private pricingOf(model: number): Pricing {
+    return model >= 0 && model < this.byModel.length ? this.byModel[model]! : this.base;
+  }
+
+  private pricing(options: PromptCacheOptions): Pricing {
+    const written = roundDownToIncrement(this.breakpointTokens, options.minCacheableTokens, options.cacheIncrementTokens);
     // A volatile layer before the breakpoint still makes the provider write the whole prefix,
     // at the premium, on every call; it just can never be read back.
-    this.writeTokensOnMiss = written;
-    this.cacheableTokens = this.volatileBeforeBreakpoint ? 0 : written;
+    return { options, writeTokensOnMiss: written, cacheableTokens: this.volatileBeforeBreakpoint ? 0 : written };
   }
 
   /**
-   * Decides caching for one call of `key` at `clock.now()` and records the write or refreshes
-   * the entry. Returns an object owned by this cache: valid until the next call of `lookup`.
+   * Decides caching for one call of `key` to model `model` (-1: the base options), sent at
+   * `sentAtMs` and answering now (`clock.now()`, when its response begins), and records the
+   * write or refreshes the entry. The call reads the cache as it was when sent: an entry
+   * written by a call whose response had not begun by then does not count, so concurrent
+   * cold calls all miss. Returns an object owned by this cache: valid until the next call.
    */
-  lookup(key: number, requestInputTokens: number): Readonly<CacheLookup> {
+  lookup(key: number, requestInputTokens: number, model = -1, sentAtMs?: number): Readonly<CacheLookup> {
     const result = this.result;
-    const cacheable = this.cacheableTokens;
+    const pricing = this.pricingOf(model);
+    const cacheable = pricing.cacheableTokens;
     if (cacheable > 0) {
       const nowMs = this.clock.now();
+      const sentMs = sentAtMs === undefined || sentAtMs > nowMs ? nowMs : sentAtMs;
+      const ttlMs = this.options.ttlMs;
       const expiresAtMs = this.expiresAtMsByKey.get(key);
-      // Refresh or (re)write: either way the entry now lives until nowMs + ttlMs.
-      this.expiresAtMsByKey.set(key, nowMs + this.options.ttlMs);
-      if (expiresAtMs !== undefined && nowMs < expiresAtMs) {
+      if (expiresAtMs !== undefined && this.readableFromMsByKey.get(key)! <= sentMs && sentMs < expiresAtMs) {
+        // A hit refreshes the entry from when the provider read it.
+        if (sentMs + ttlMs > expiresAtMs) this.expiresAtMsByKey.set(key, sentMs + ttlMs);
         this.hits++;
         result.hit = true;
         result.readTokens = cacheable;
@@ -169,18 +209,26 @@ export class PromptCache {
         result.uncachedTokens = this.prefixTokens - cacheable + requestInputTokens;
         return result;
       }
+      // A miss writes: readable from now (its response has begun) unless an entry still alive
+      // was already readable (written by a call that answered after this one was sent).
+      if (expiresAtMs === undefined || nowMs >= expiresAtMs) {
+        this.readableFromMsByKey.set(key, nowMs);
+        this.expiresAtMsByKey.set(key, nowMs + ttlMs);
+      } else if (nowMs + ttlMs > expiresAtMs) {
+        this.expiresAtMsByKey.set(key, nowMs + ttlMs);
+      }
     }
     this.misses++;
     result.hit = false;
     result.readTokens = 0;
-    result.writeTokens = this.writeTokensOnMiss;
-    result.uncachedTokens = this.prefixTokens - this.writeTokensOnMiss + requestInputTokens;
+    result.writeTokens = pricing.writeTokensOnMiss;
+    result.uncachedTokens = this.prefixTokens - pricing.writeTokensOnMiss + requestInputTokens;
     return result;
   }
 
-  /** Input cost in USD of one lookup's tokens at `priceUsdPerMTok` (the model's base input price). */
-  inputCostUsd(lookup: Readonly<CacheLookup>, priceUsdPerMTok: number): number {
-    const { writeMultiplier, readMultiplier } = this.options;
+  /** Input cost in USD of one lookup's tokens at `priceUsdPerMTok` (the model's base input price), at model `model`'s multipliers. */
+  inputCostUsd(lookup: Readonly<CacheLookup>, priceUsdPerMTok: number, model = -1): number {
+    const { writeMultiplier, readMultiplier } = this.pricingOf(model).options;
     const weightedTokens =
       lookup.uncachedTokens + lookup.writeTokens * writeMultiplier + lookup.readTokens * readMultiplier;
     return (weightedTokens * priceUsdPerMTok) / TOKENS_PER_MTOK;
@@ -190,8 +238,8 @@ export class PromptCache {
    * USD saved by this lookup versus sending the same tokens with no caching at all; negative
    * when a write premium was paid (and is only recovered by later hits).
    */
-  savingsUsd(lookup: Readonly<CacheLookup>, priceUsdPerMTok: number): number {
-    const { writeMultiplier, readMultiplier } = this.options;
+  savingsUsd(lookup: Readonly<CacheLookup>, priceUsdPerMTok: number, model = -1): number {
+    const { writeMultiplier, readMultiplier } = this.pricingOf(model).options;
     const savedTokens = lookup.writeTokens * (1 - writeMultiplier) + lookup.readTokens * (1 - readMultiplier);
     return (savedTokens * priceUsdPerMTok) / TOKENS_PER_MTOK;
   }
@@ -199,6 +247,7 @@ export class PromptCache {
   /** Drops the entry of `key`, so its next lookup is a write (e.g. after the system prompt changed). */
   invalidate(key: number): void {
     this.expiresAtMsByKey.delete(key);
+    this.readableFromMsByKey.delete(key);
   }
 
   /** Share of lookups that hit, 0 before the first lookup. */
@@ -243,6 +292,14 @@ export function monthlyPrefixCost(opts: {
   };
 }
 
+/**
+ * The options a cache with `options` prices model calls by, with one model's `overrides` on
+ * top (preset defaults filled in, the 1-hour write price applied); throws like the constructor.
+ */
+export function resolveCacheOptions(options: Partial<PromptCacheOptions>, overrides: Partial<CacheModelOptions> = {}): PromptCacheOptions {
+  return mergeOptions({ ...options, ...withoutUndefined(overrides) });
+}
+
 function mergeOptions(options: Partial<PromptCacheOptions>): PromptCacheOptions {
   const preset = options.preset ?? CACHE_DEFAULTS.preset;
   if (preset !== 'anthropic' && preset !== 'openai') {
@@ -252,6 +309,10 @@ function mergeOptions(options: Partial<PromptCacheOptions>): PromptCacheOptions 
   // Skip undefined fields so an optional config value falls back to the preset.
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined) (merged as unknown as Record<string, unknown>)[name] = value;
+  }
+  // Anthropic's 1-hour cache bills its writes at 2x, not the 5-minute cache's 1.25x.
+  if (options.writeMultiplier === undefined && preset === 'anthropic' && merged.ttlMs > ANTHROPIC_SHORT_TTL_MS) {
+    merged.writeMultiplier = ANTHROPIC_LONG_TTL_WRITE_MULTIPLIER;
   }
   const { ttlMs, writeMultiplier, readMultiplier, minCacheableTokens, cacheIncrementTokens, breakpoint } = merged;
   if (!(Number.isFinite(ttlMs) && ttlMs > 0)) {
@@ -274,6 +335,19 @@ function mergeOptions(options: Partial<PromptCacheOptions>): PromptCacheOptions 
     throw new RangeError(`breakpoint is not used by the openai preset (automatic caching), got ${breakpoint}`);
   }
   return merged;
+}
+
+/** One model's pricing: its options and the tokens read on a hit and written on a miss. */
+interface Pricing {
+  readonly options: Readonly<PromptCacheOptions>;
+  readonly cacheableTokens: number;
+  /** Differs from cacheableTokens only when a volatile layer precedes the breakpoint. */
+  readonly writeTokensOnMiss: number;
+}
+
+/** The fields of `options` that are set, so an unset per-model value keeps the base one. */
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Validates the layers and returns their total tokens. */

@@ -4,6 +4,7 @@ import type { UnitKind } from './fields.js';
 import { isMapping } from './paths.js';
 import { scenarioSchema, type ParsedScenario } from './schema.js';
 import { formatCount, formatDurationMs, formatMoneyUsd, formatRate, formatTokenCount } from '../text/units.js';
+import { resolveCacheOptions } from '../layers/prompt-cache.js';
 
 const FORMAT: Record<UnitKind, (value: number) => string> = {
   duration: formatDurationMs,
@@ -22,7 +23,7 @@ export function explainScenario(scenario: ParsedScenario & { name: string }, fil
   const { name, ...rest } = withImplicitDefaults(scenario);
   const human = humanize(scenarioSchema, { name, ...rest });
   const header = `# Every value a run of ${file} uses, defaults filled in (harness-sim explain).\n`;
-  return header + stringify(human, { lineWidth: 0 }) + layerOrder(scenario) + episodeRates(scenario);
+  return header + stringify(human, { lineWidth: 0 }) + layerOrder(scenario) + episodeRates(scenario) + cachePrices(scenario);
 }
 
 /**
@@ -53,6 +54,23 @@ function episodeRates(scenario: ParsedScenario): string {
   });
   if (lines.length === 0) return '';
   const text = ['', 'Error episodes: f = lasting / every is the time in episodes; base x (1 - f) + episode rate x f the average error rate:', ...lines];
+  return text.map((line) => (line ? `# ${line}` : '#')).join('\n') + '\n';
+}
+
+/**
+ * With the prompt cache on, what each model's calls are priced by: the preset's multipliers
+ * and minimum, the 1-hour cache's 2x write price, and `layers.cache.models` on top.
+ */
+function cachePrices(scenario: ParsedScenario): string {
+  const cache = scenario.layers.cache;
+  if (!cache?.enabled) return '';
+  const base = { preset: cache.preset, ttlMs: cache.ttl, writeMultiplier: cache.writeMultiplier, readMultiplier: cache.readMultiplier, minCacheableTokens: cache.minCacheableTokens };
+  const lines = Object.keys(scenario.upstream.models).map((model) => {
+    const o = resolveCacheOptions(base, cache.models?.[model]);
+    return `  ${JSON.stringify(model)}: writes ${o.writeMultiplier}x, reads ${o.readMultiplier}x the input price; prompts under ${formatTokenCount(o.minCacheableTokens)} tokens are not cached`;
+  });
+  const ttl = formatDurationMs(resolveCacheOptions(base).ttlMs);
+  const text = ['', `Prompt cache (${cache.preset}, TTL ${ttl}; an entry is readable once the response that wrote it has begun), per model:`, ...lines];
   return text.map((line) => (line ? `# ${line}` : '#')).join('\n') + '\n';
 }
 

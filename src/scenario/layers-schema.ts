@@ -138,6 +138,20 @@ const cacheSchema = z.strictObject({
   minCacheableTokens: tokenCount().optional(),
   /** Whose prompts share a cache entry: every request on a model, or each tenant apart. */
   key: z.enum(['shared', 'per-tenant']).prefault('shared'),
+  /**
+   * Per-model prices and minimums, as the provider bills them (Anthropic's minimum cacheable
+   * prompt is 1024, 2048 or 4096 tokens by model): each call is priced by its own model's.
+   */
+  models: z
+    .record(
+      z.string(),
+      z.strictObject({
+        writeMultiplier: z.number().finite().min(1).max(10).optional(),
+        readMultiplier: rate().optional(),
+        minCacheableTokens: tokenCount().optional(),
+      }),
+    )
+    .optional(),
 });
 
 /**

@@ -231,7 +231,7 @@ function checkReferences(
       routing?: { classifier?: { model: string }; tiers?: Record<string, string>; fallback: string[]; qualityFallback?: { failRate: Record<string, number> } };
       scope?: { allow: string[] };
       capacity?: { perKey?: { shares: Record<string, number> } };
-      cache?: { breakpoint?: string };
+      cache?: { breakpoint?: string; models?: Record<string, unknown> };
     };
   },
   ctx: z.RefinementCtx,
@@ -247,6 +247,7 @@ function checkReferences(
     routing.fallback.forEach((model, i) => expectModel(model, ['layers', 'routing', 'fallback', i]));
     for (const model of Object.keys(routing.qualityFallback?.failRate ?? {})) expectModel(model, ['layers', 'routing', 'qualityFallback', 'failRate', model]);
   }
+  for (const model of Object.keys(scenario.layers.cache?.models ?? {})) expectModel(model, ['layers', 'cache', 'models', model]);
   // Tool calls carry no tokens in this model, so a tool price would be silently ignored: refuse it.
   for (const [tool, config] of Object.entries(scenario.upstream.tools)) {
     if (config.price.input > 0 || config.price.output > 0) {

@@ -24,7 +24,10 @@ export function normaliseError(status: number | undefined, text: string | undefi
   }
   if (t === '') return undefined;
   if (/^(ok|success|succeeded|unset|none|null|1)$/.test(t)) return null;
-  if (/overload/.test(t)) return '529';
+  // The taxonomy's own names, as `run --calls-out` writes them.
+  if (t === 'quota') return 'quota';
+  if (/overload|\b529\b/.test(t)) return '529';
+  if (/\b500\b|api[_ ]error|internal[_ ]server/.test(t)) return '500';
   if (/rate[_ ]?limit|too many requests|\b429\b/.test(t)) return '429';
   if (/time[d]?[_ ]?out|deadline|\b408\b|\b504\b/.test(t)) return 'timeout';
   if (/unavailable|\b503\b/.test(t)) return '503';

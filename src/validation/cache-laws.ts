@@ -65,6 +65,14 @@ const seedCost = monthlyPrefixCost({
   writesPerDay: CALLS_PER_DAY * Math.exp(-ratePerSec * (TTL_MS / 1000)),
 });
 
+/**
+ * Cold writes at the start of a run: an entry can be read only once the response that wrote it
+ * has begun, so every call sent during the first call's 1 s latency writes too: 1 + lambda x 1 s
+ * on average (Poisson), bounded here by 4 standard deviations.
+ */
+const LATENCY_S = 1;
+const COLD_WRITES = 1 + ratePerSec * LATENCY_S + 4 * Math.sqrt(ratePerSec * LATENCY_S);
+
 /** Cents: `monthlyCostUsd` is rounded to them. */
 const CENTS = { value: () => 0.02, reason: 'monthlyCostUsd is rounded to cents' };
 
@@ -118,10 +126,10 @@ export const CACHE_LAWS: readonly Law[] = [
     read: monthlyPrefixBill,
     sampling: { kind: 'per-request', sd: 0 },
     allowance: {
-      // One write per run (the cold first call), scaled to a month of such runs.
+      // The cold writes of one run, scaled to a month of such runs.
       value: (size: SampleSize) =>
-        0.02 + ((WRITE - READ) * PREFIX_TOKENS * PRICE_USD_PER_MTOK * 1e-6 * (30 * CALLS_PER_DAY)) / size.requests,
-      reason: 'the first call of a run always writes (1.25x instead of 0.1x), and the month is scaled from the run; plus cents',
+        0.02 + (COLD_WRITES * (WRITE - READ) * PREFIX_TOKENS * PRICE_USD_PER_MTOK * 1e-6 * (30 * CALLS_PER_DAY)) / size.requests,
+      reason: `the calls sent before the first response began all write (1.25x instead of 0.1x): 1 + lambda x 1 s = ${(1 + ratePerSec * LATENCY_S).toFixed(1)} on average, at most ${COLD_WRITES.toFixed(1)} (4 Poisson SDs); the month is scaled from the run; plus cents`,
     },
   },
   {

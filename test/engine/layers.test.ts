@@ -286,17 +286,20 @@ layers:
 `;
 
 describe('prompt cache', () => {
-  it('misses only the first call when calls come far more often than the 5-minute TTL', () => {
+  it('misses only the calls sent before the first answer when calls come far more often than the 5-minute TTL', () => {
     const n = 10_000;
-    // 10 calls/s: a 5-minute gap has probability e^-3000, so the first call is the only write.
+    // 10 calls/s: a 5-minute gap has probability e^-3000, so the only writes are the first call
+    // and the calls sent during its 1 s latency (its entry is readable once its response began):
+    // 1 + Poisson(10) of them, within 4 standard deviations.
     const { output, result } = run(cached({ duration: '1h', requests: '36K' }), n);
     const { cacheHits, cacheMisses } = output.layers;
-    expect(cacheMisses).toBe(1);
+    expect(Math.abs(cacheMisses - 11)).toBeLessThanOrEqual(4 * Math.sqrt(10));
+    expect(cacheMisses).toBeGreaterThan(1);
     expect(cacheHits + cacheMisses).toBe(output.metrics.modelCalls);
     expect(output.layers.cacheHitRate).toBeCloseTo(1 - cacheMisses / output.metrics.modelCalls, 12);
     expect(SAVING_PER_HIT_USD).toBeCloseTo(0.02079, 12);
     expect(output.metrics.cacheSavingsUsd).toBeCloseTo(cacheHits * SAVING_PER_HIT_USD - cacheMisses * PREMIUM_PER_WRITE_USD, 6);
-    expect(result.metrics.cacheHitRate).toBeCloseTo(1 - 1 / n, 8);
+    expect(result.metrics.cacheHitRate).toBeCloseTo(1 - cacheMisses / n, 8);
   });
 
   it('misses with probability e^(-rate x TTL) when the gaps between calls are Poisson', () => {

@@ -253,6 +253,72 @@ describe('PromptCache options', () => {
   });
 });
 
+describe('PromptCache as the providers bill it', () => {
+  it('bills 1-hour cache writes at 2x (Anthropic) unless writeMultiplier is given; the 5-minute cache and openai keep theirs', () => {
+    const clock = fakeClock();
+    expect(new PromptCache(clock, SEED_PREFIX, { ttlMs: 60 * MINUTE_MS }).options.writeMultiplier).toBe(2);
+    expect(new PromptCache(clock, SEED_PREFIX, { ttlMs: 60 * MINUTE_MS, writeMultiplier: 1.5 }).options.writeMultiplier).toBe(1.5);
+    expect(new PromptCache(clock, SEED_PREFIX, { ttlMs: 5 * MINUTE_MS }).options.writeMultiplier).toBe(1.25);
+    expect(new PromptCache(clock, SEED_PREFIX, { preset: 'openai', ttlMs: 60 * MINUTE_MS }).options.writeMultiplier).toBe(1);
+    const cache = new PromptCache(clock, SEED_PREFIX, { ttlMs: 60 * MINUTE_MS });
+    // (600 + 7700 x 2) x $3 / 1M
+    expect(cache.inputCostUsd(cache.lookup(1, 200), PRICE_USD_PER_MTOK)).toBeCloseTo(0.048, 12);
+  });
+
+  it('prices each model by its own minimum and multipliers; a model without overrides keeps the base', () => {
+    const clock = fakeClock();
+    // Model 0: the base (1024 minimum); model 1: Haiku-like 8192 minimum; model 2: write 2x, read 0.2x.
+    const cache = new PromptCache(clock, SEED_PREFIX, {}, [undefined, { minCacheableTokens: 8192 }, { writeMultiplier: 2, readMultiplier: 0.2 }]);
+    expect(cache.modelOptions(0)).toBe(cache.options);
+    expect(cache.modelOptions(1).minCacheableTokens).toBe(8192);
+    expect(cache.modelOptions(1).writeMultiplier).toBe(1.25);
+    expect(cache.lookup(10, 200, 0).writeTokens).toBe(7700);
+    expect(cache.lookup(11, 200, 1)).toEqual({ hit: false, readTokens: 0, writeTokens: 0, uncachedTokens: 8300 });
+    expect(cache.lookup(11, 200, 1).hit).toBe(false);
+    const write = cache.lookup(12, 200, 2);
+    expect(cache.inputCostUsd(write, PRICE_USD_PER_MTOK, 2)).toBeCloseTo(((600 + 7700 * 2) * 3) / 1e6, 12);
+    clock.t = 1000;
+    const read = cache.lookup(12, 200, 2);
+    expect(read.hit).toBe(true);
+    expect(cache.inputCostUsd(read, PRICE_USD_PER_MTOK, 2)).toBeCloseTo(((600 + 7700 * 0.2) * 3) / 1e6, 12);
+    expect(cache.savingsUsd(read, PRICE_USD_PER_MTOK, 2)).toBeCloseTo((7700 * 0.8 * 3) / 1e6, 12);
+  });
+
+  it('names the model of a bad per-model option', () => {
+    expect(() => new PromptCache(fakeClock(), SEED_PREFIX, {}, [undefined, { readMultiplier: 2 }])).toThrow(
+      new RangeError('models[1].readMultiplier must be in [0, 1], got 2'),
+    );
+  });
+
+  it('lets a call read an entry only once the response that wrote it has begun', () => {
+    const clock = fakeClock();
+    const cache = new PromptCache(clock, SEED_PREFIX);
+    // A: sent at 0, answers at 2 s (writes; readable from 2 s). B: sent at 1 s, answers at 3 s.
+    clock.t = 2000;
+    expect(cache.lookup(1, 200, -1, 0).hit).toBe(false);
+    clock.t = 3000;
+    expect(cache.lookup(1, 200, -1, 1000).hit).toBe(false);
+    // C: sent at 2.5 s, after A's response began: a hit.
+    clock.t = 4000;
+    expect(cache.lookup(1, 200, -1, 2500).hit).toBe(true);
+    // D: sent at 1.5 s but answering only now, at 10 s: it was sent before any response began.
+    clock.t = 10_000;
+    expect(cache.lookup(1, 200, -1, 1500).hit).toBe(false);
+    expect([cache.hits, cache.misses]).toEqual([1, 3]);
+    // The entry lives 5 minutes from the last read (C, sent at 2.5 s) or write (D, answered at 10 s).
+    clock.t = 310_500;
+    expect(cache.lookup(1, 200, -1, 309_999).hit).toBe(true);
+  });
+
+  it('reads as before when no send time is given: the call is sent and answered at once', () => {
+    const clock = fakeClock();
+    const cache = new PromptCache(clock, SEED_PREFIX);
+    cache.lookup(1, 200);
+    clock.t = 1;
+    expect(cache.lookup(1, 200).hit).toBe(true);
+  });
+});
+
 describe('monthlyPrefixCost', () => {
   const seed = { callsPerDay: 1_000_000, prefixTokens: 8000, priceUsdPerMTok: 3, readMultiplier: 0.1, writeMultiplier: 1.25 };
 

@@ -61,6 +61,31 @@ describe('explainScenario', () => {
     expect(marks.filter((l) => l.startsWith('# [ ]'))).toEqual([]);
   });
 
+  it('shows what each model\'s cached calls are priced by (ttl 1h writes at 2x; layers.cache.models on top), and loads back', () => {
+    const text = `
+name: cache-prices
+workload: { prompt: { prefix: [{ name: system, tokens: 5K }] } }
+upstream:
+  models:
+    haiku: {}
+    sonnet: {}
+layers:
+  cache: { ttl: 1h, models: { haiku: { minCacheableTokens: 4096, readMultiplier: 20% } } }
+`;
+    const scenario = parseScenarioText(text, 'cache.yaml');
+    const explained = explainScenario(scenario, 'cache.yaml');
+    expect(explained).toContain('# Prompt cache (anthropic, TTL 1h; an entry is readable once the response that wrote it has begun), per model:');
+    expect(explained).toContain('#   "haiku": writes 2x, reads 0.2x the input price; prompts under 4096 tokens are not cached');
+    expect(explained).toContain('#   "sonnet": writes 2x, reads 0.1x the input price; prompts under 1024 tokens are not cached');
+    expect(parseScenarioText(explained, 'cache.yaml')).toEqual(scenario);
+    expect(explainScenario(parseScenarioText(text.replace(/layers:\n  cache:.*/, ''), 'c.yaml'), 'c.yaml')).not.toContain('Prompt cache');
+  });
+
+  it('refuses layers.cache.models naming a model the scenario does not have', () => {
+    const text = 'name: x\nupstream: { models: { sonnet: {} } }\nlayers: { cache: { models: { gpt: { minCacheableTokens: 4096 } } } }\n';
+    expect(() => parseScenarioText(text, 'x.yaml')).toThrow('layers.cache.models.gpt: expected one of the models (sonnet), got "gpt"');
+  });
+
   it('shows the average error rate each target\'s episodes imply, and loads back with its episodes', () => {
     const text = `
 name: episodes

@@ -3,6 +3,7 @@ import { explainScenario } from '../../scenario/explain.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { emit } from '../output.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
+import { scenarioArgument } from '../bundled.js';
 
 /**
  * `harness-sim explain FILE`: prints the scenario with every default filled in, in human
@@ -12,7 +13,7 @@ export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description('print the fully defaulted scenario (every value a run uses) and the layer order')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option(SET_FLAGS, SET_HELP, collectSet, [])
     .action((file: string, flags: { set: string[] }) => {
       const { scenario } = loadScenarioFile(file, { overrides: flags.set });

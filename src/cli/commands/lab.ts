@@ -11,6 +11,7 @@ import { emit } from '../output.js';
 import { progressLine } from '../progress.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { jobsOption } from './sweep.js';
+import { scenarioArgument } from '../bundled.js';
 
 /** Requests per run when `--requests` is not given: a lab runs hundreds of them. */
 export const DEFAULT_LAB_REQUESTS = 20_000;
@@ -48,7 +49,7 @@ export function registerLab(program: Command): void {
   program
     .command('lab')
     .description('run every on/off combination of the layers at several upstream error rates and write an interactive page of the real runs')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option('--error-rates <rates>', `upstream error rates for the slider, set on every model (default ${DEFAULT_LAB_RATES.map((r) => `${r * 100}%`).join(',')})`, errorRatesOption)
     .option('--requests <n>', `requests in each run (default ${DEFAULT_LAB_REQUESTS / 1000}K)`, requestsOption)
     .option('--seed <n>', "the seed of every run (default: the scenario's)", seedOption)

@@ -16,12 +16,14 @@ import { executeTune, planTune } from '../../tune/run.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { printErr } from '../print.js';
 import { progressLine } from '../progress.js';
+import { isSessionMetric } from '../../metrics/headline.js';
 import { ASSERT_FLAGS, assertionOption, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
 import { MAX_REPLICATIONS } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
 import { jobsOption, paramOption } from './sweep.js';
+import { scenarioArgument } from '../bundled.js';
 
 /** The most simulation runs one tune may spend. */
 export const MAX_BUDGET = 100_000;
@@ -83,7 +85,7 @@ export function registerTune(program: Command): void {
   program
     .command('tune')
     .description('find the configuration that minimises a metric (default monthlyCost) subject to SLO constraints, racing configurations under common random numbers')
-    .argument('<file>', 'scenario YAML file')
+    .addArgument(scenarioArgument('<file>', 'scenario YAML file'))
     .option('--param <KEY=SPEC>', 'tuned key and its values, as sweep takes them: 1..8:1, 250ms,1s, 1e-3..1e-1:x10 (repeatable)', paramOption, [])
     .option(ASSERT_FLAGS, "a constraint, e.g. 'visibleFailureRate < 0.1%' (repeatable; the scenario's slo: block counts too)", assertionOption, [])
     .option('--minimize <metric>', 'the metric to minimise (default monthlyCost)', metricOption('--minimize'))
@@ -109,7 +111,10 @@ export function registerTune(program: Command): void {
         throw new UsageError(`--out: writes the best configuration as a scenario, so it must end in .yaml or .yml, got "${flags.out}" (for the JSON result use --format json)`);
       }
       const base = loadScenarioFile(file, { overrides: flags.set }).scenario;
-      const constraints = checksFor(base.slo, { assert: flags.assert });
+      const constraints = checksFor(base, { assert: flags.assert });
+      if (!base.workload.sessions && isSessionMetric(objective.metric)) {
+        throw new UsageError(`--${objective.direction}: ${objective.metric} is an agent-session figure, and this scenario has no workload.sessions`);
+      }
       const cells = flags.param.reduce((n, p) => n * p.values.length, 1);
       const plan = usage(() =>
         planTune({

@@ -5,6 +5,7 @@ import { safeText } from '../../text/safe-text.js';
 import { ExitCode } from '../errors.js';
 import { printErr, printOut } from '../print.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
+import { scenarioArgument } from '../bundled.js';
 
 /**
  * `harness-sim validate FILE...`: checks scenarios without running them. Prints `ok FILE`
@@ -14,7 +15,7 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check scenario files without running them')
-    .argument('<files...>', 'scenario YAML files')
+    .addArgument(scenarioArgument('<files...>', 'scenario YAML files'))
     .option(SET_FLAGS, SET_HELP, collectSet, [])
     .action((files: string[], flags: { set: string[] }) => {
       let invalid = 0;

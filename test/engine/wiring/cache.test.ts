@@ -51,6 +51,32 @@ describe('cache prices', () => {
     expect(output.metrics.costUsd).toBeCloseTo(oneWriteThenReads(6000, 4992 * 0.5 + 1008), 9);
   });
 
+  it('bills writes at 2x with ttl: 1h (Anthropic\'s 1-hour cache), reads still at 0.1x', () => {
+    const { output } = run(WIRING.cacheLongTtl);
+    expect(output.layers.cacheMisses).toBe(1);
+    expect(output.metrics.costUsd).toBeCloseTo(oneWriteThenReads(5000 * 2 + 1000, 5000 * 0.1 + 1000), 9);
+  });
+
+  it('prices each call by its own model (models.a: write 2x, read 0.2x; models.b: minimum 6000 tokens, so never cached)', () => {
+    const { output, result } = run(WIRING.cachePerModel);
+    const a = result.byModel.a!.calls;
+    const b = result.byModel.b!.calls;
+    expect(a + b).toBe(N);
+    expect(Math.min(a, b)).toBeGreaterThan(0.4 * N);
+    // One write on a, then reads; b is below its minimum: no write, no read, full price.
+    expect(output.layers.cacheMisses).toBe(1 + b);
+    const aUsd = (5000 * 2 + 1000) * INPUT_USD + (a - 1) * (5000 * 0.2 + 1000) * INPUT_USD + a * OUTPUT_USD_PER_CALL;
+    const bUsd = b * (6000 * INPUT_USD + OUTPUT_USD_PER_CALL);
+    expect(output.metrics.costUsd).toBeCloseTo(aUsd + bUsd, 9);
+  });
+
+  it('lets a call read an entry only once the response that wrote it has begun: concurrent cold calls all miss and all pay the write', () => {
+    const { output } = run(WIRING.cacheConcurrentCold);
+    expect(output.layers.cacheHits).toBe(0);
+    expect(output.layers.cacheMisses).toBe(N);
+    expect(output.metrics.costUsd).toBeCloseTo(N * ((5000 * 1.25 + 1000) * INPUT_USD + OUTPUT_USD_PER_CALL), 9);
+  });
+
   it('prices every call at the full input price when the cache layer is disabled', () => {
     const { output } = run(WIRING.cacheDisabled);
     expect(output.layers.cacheHits + output.layers.cacheMisses).toBe(0);

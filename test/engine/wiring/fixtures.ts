@@ -382,6 +382,25 @@ export const WIRING = {
   cacheBreakpoint: cached({ breakpoint: 'system' }),
   cacheOpenai: cached({ preset: 'openai' }),
   cacheDisabled: cached({ enabled: false }),
+  cacheLongTtl: cached({ ttl: '1h' }),
+  // Two models at the same list price, half the requests each: a writes at 2x and reads at
+  // 0.2x; b needs 6000 tokens (more than the 5000-token prefix) before it caches anything.
+  cachePerModel: merge(
+    cached({ models: { a: { writeMultiplier: 2, readMultiplier: 0.2 }, b: { minCacheableTokens: 6000 } } }, { difficulty: { trivial: 0.5, standard: 0.5 } }),
+    {
+      upstream: {
+        models: {
+          m: undefined,
+          a: { latency: constant('100ms'), errors: { rate: 0, latency: constant('10ms'), retryAfter: 0 }, price: { input: 3, output: 15 } },
+          b: { latency: constant('100ms'), errors: { rate: 0, latency: constant('10ms'), retryAfter: 0 }, price: { input: 3, output: 15 } },
+        },
+      },
+      layers: { routing: { tiers: { trivial: 'a', standard: 'b', complex: 'a' }, fallback: [] } },
+    },
+  ),
+  // Every call answers after 2 hours, long after the last of the hour's requests was sent: no
+  // response has begun when any call is sent, so every call misses (and writes).
+  cacheConcurrentCold: merge(cached({}), { upstream: { models: { m: { latency: constant('2h'), errors: { timeoutAfter: '3h' } } } } }),
 
   // Workload, targets and top-level options (workload.test.ts, targets.test.ts).
   tenantsAndTools: scenario({
