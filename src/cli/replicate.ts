@@ -143,5 +143,5 @@ export function runReplicated(scenario: NamedScenario, flags: ReplicatedRunFlags
       ? JSON.stringify(replicatedJson(scenario.name, seeds, results), null, 2)
       : renderReplicatedTable(scenario.name, seeds, results, !flags.out && useColor(process.stdout));
   emit(text, flags.out);
-  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario.slo, flags) }], flags);
+  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario, flags) }], flags);
 }

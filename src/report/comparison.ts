@@ -4,7 +4,7 @@ import { round, type RunResult } from '../metrics/results.js';
 import { confidenceInterval, headlineSeries, isSignificant, roundInterval, summarise, type Interval } from './confidence.js';
 import { integer, ms } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
-import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
+import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, shownMetrics, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
 
 /**
  * Side-by-side comparison of variants run under the same seeds. Because the runs share
@@ -88,7 +88,7 @@ export function renderComparisonTable(compared: readonly ComparedVariant[], head
   const c = new Chalk({ level: color ? 1 : 0 });
   const table = new Table({ head: [c.bold('metric'), ...compared.map((v) => c.bold(safeText(v.label)))], style: { head: [], border: [] } });
   if (!header.layersInLabels) table.push(['layers on', ...compared.map((v) => layersCell(v))]);
-  for (const metric of HEADLINE_METRICS) {
+  for (const metric of metricsOf(compared)) {
     table.push([metric.label, ...compared.map((v) => cell(metric, v, c, '\n'))]);
   }
   return `${title(compared, header)}\n${table.toString()}${footnote(header, '\n')}`;
@@ -104,7 +104,7 @@ export function renderComparisonMarkdown(compared: readonly ComparedVariant[], h
     `| metric | ${compared.map((v) => escape(v.label)).join(' | ')} |`,
     `|---|${compared.map(() => '---:').join('|')}|`,
     ...(header.layersInLabels ? [] : [`| layers on | ${compared.map((v) => escape(layersCell(v))).join(' | ')} |`]),
-    ...HEADLINE_METRICS.map((metric) => `| ${metric.label} | ${compared.map((v) => escape(cell(metric, v, plain, '<br>'))).join(' | ')} |`),
+    ...metricsOf(compared).map((metric) => `| ${metric.label} | ${compared.map((v) => escape(cell(metric, v, plain, '<br>'))).join(' | ')} |`),
   ];
   return lines.join('\n') + footnote(header, '\n\n');
 }
@@ -112,6 +112,7 @@ export function renderComparisonMarkdown(compared: readonly ComparedVariant[], h
 /** The comparison's JSON: per variant the means, intervals (when replicated) and deltas. */
 export function comparisonJson(compared: readonly ComparedVariant[], header: ComparisonHeader) {
   const replicated = header.seeds.length > 1;
+  const shown = metricsOf(compared);
   return {
     baseline: compared[0]!.label,
     seeds: header.seeds,
@@ -123,11 +124,11 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
     variants: compared.map((v) => ({
       label: v.label,
       layersOn: v.layersOn,
-      metrics: Object.fromEntries(HEADLINE_METRICS.map((m) => [m.key, round(v.values[m.key].mean)])),
-      ...(replicated ? { intervals: Object.fromEntries(HEADLINE_METRICS.map((m) => [m.key, roundInterval(v.values[m.key])])) } : {}),
+      metrics: Object.fromEntries(shown.map((m) => [m.key, round(v.values[m.key].mean)])),
+      ...(replicated ? { intervals: Object.fromEntries(shown.map((m) => [m.key, roundInterval(v.values[m.key])])) } : {}),
       delta: v.delta
         ? Object.fromEntries(
-            HEADLINE_METRICS.map((m) => {
+            shown.map((m) => {
               const d = v.delta![m.key];
               return [
                 m.key,
@@ -143,6 +144,11 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
         : null,
     })),
   };
+}
+
+/** The metrics to show: the session figures only when a variant ran sessions. */
+function metricsOf(compared: readonly ComparedVariant[]): readonly HeadlineMetric[] {
+  return shownMetrics(compared.some((v) => !Number.isNaN(v.values.turnSuccessRate.mean)));
 }
 
 function layersCell(variant: ComparedVariant): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HEADLINE_KEYS, headlineMetric, type HeadlineKey } from '../metrics/headline.js';
+import { HEADLINE_KEYS, headlineMetric, isSessionMetric, type HeadlineKey } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { InputFileError, readInputText } from '../scenario/input-file.js';
 import { MAX_SWEEP_POINTS, MAX_SWEEP_RUNS } from './grid.js';
@@ -30,8 +30,11 @@ export const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 // JSON has no NaN: a figure that was NaN (a latency with no answers) is written as null, and read back as NaN.
 const figure = z.number().nullable().transform((v) => (v === null ? Number.NaN : v));
-const metricsSchema = z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, figure])) as Record<HeadlineKey, typeof figure>);
 const intervalSchema = z.object({ mean: figure, low: figure, high: figure, halfWidth: z.number().nullable(), sd: z.number().nullable(), n: z.number().int().min(1) });
+// Session figures appear only in parts of a scenario with sessions.
+const byMetric = <T extends z.ZodType>(schema: T) =>
+  z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, isSessionMetric(key) ? schema.optional() : schema])) as Record<HeadlineKey, T>);
+const metricsSchema = byMetric(figure);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex');
 const partSchema = z.object({
   scenario: z.string(),
@@ -51,7 +54,7 @@ const partSchema = z.object({
         params: z.record(z.string(), z.union([z.number(), z.string()])),
         variant: z.string(),
         metrics: metricsSchema,
-        intervals: z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, intervalSchema])) as Record<HeadlineKey, typeof intervalSchema>).optional(),
+        intervals: byMetric(intervalSchema).optional(),
       }),
     )
     .max(MAX_SWEEP_POINTS),
@@ -96,6 +99,8 @@ function checkFigures(file: string, point: SweepPoint): void {
   };
   for (const key of HEADLINE_KEYS) {
     const value = point.metrics[key];
+    // A session figure is absent from the parts of a scenario without sessions.
+    if (value === undefined && isSessionMetric(key)) continue;
     if (Number.isNaN(value)) {
       if (headlineMetric(key).unit !== 'duration') refuse(`metrics.${key}`, 'but only a latency may be missing', value);
       continue;

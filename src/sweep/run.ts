@@ -4,7 +4,7 @@ import { simulate } from '../engine/simulator.js';
 import { buildResult, round } from '../metrics/results.js';
 import { HARNESS_SIM_VERSION } from '../metrics/version.js';
 import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
-import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
+import { HEADLINE_KEYS, hasSessionValues, headlineValues, isSessionMetric, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../report/variants.js';
 import { ScenarioError, formatIssue, type ScenarioIssue } from '../scenario/errors.js';
@@ -276,6 +276,8 @@ export function summarisePoint(point: GridPoint, runs: readonly HeadlineValues[]
   const metrics = {} as Record<HeadlineKey, number>;
   const intervals = {} as Record<HeadlineKey, Interval>;
   for (const key of HEADLINE_KEYS) {
+    // Session figures only for a scenario with sessions, so other sweeps keep their shape.
+    if (isSessionMetric(key) && !runs.some(hasSessionValues)) continue;
     const interval = confidenceInterval(runs.map((run) => run[key]));
     metrics[key] = round(interval.mean);
     intervals[key] = roundInterval(interval);
@@ -291,7 +293,7 @@ export function summarisePoint(point: GridPoint, runs: readonly HeadlineValues[]
 export function sweepResult(header: Omit<SweepResult, 'points'>, points: readonly SweepPoint[]): SweepResult {
   const ordered = [...points].sort((a, b) => a.index - b.index);
   const pick = <T>(record: Record<HeadlineKey, T>, copy: (value: T) => T = (value) => value) =>
-    Object.fromEntries(HEADLINE_KEYS.map((key) => [key, copy(record[key])])) as Record<HeadlineKey, T>;
+    Object.fromEntries(HEADLINE_KEYS.filter((key) => key in record).map((key) => [key, copy(record[key])])) as Record<HeadlineKey, T>;
   return {
     scenario: header.scenario,
     seed: header.seed,

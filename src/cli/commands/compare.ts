@@ -77,6 +77,7 @@ export function registerCompare(program: Command): void {
     if (flags.replications > 1 && flags.sample !== undefined) throw new UsageError('--sample with --replications: a sampled run has its own sampling error, which the intervals would mix in; drop one of them');
     const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
     const variants = buildVariants(scenarios, flags);
+    const checks = variants.map((v) => checksFor(v.scenario, flags));
     const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
     const watch = watchRuns('compare');
     let runs: { label: string; results: RunResult[] }[];
@@ -103,7 +104,7 @@ export function registerCompare(program: Command): void {
     emit(text, flags.out);
     if (flags.report) writeFileAtomic(flags.report, renderCompareHtml(compared, { ...header, scenarios: [...new Set(scenarios.map((s) => s.name))] }));
     applyGates(
-      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checksFor(variants[i]!.scenario.slo, flags) })),
+      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checks[i]! })),
       flags,
     );
   });

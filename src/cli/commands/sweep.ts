@@ -134,7 +134,7 @@ export function registerSweep(program: Command): void {
         ...(flags.sample !== undefined ? { sample: flags.sample } : {}),
         replications: flags.replications,
         shard: flags.shard,
-        checks: checksFor(base.slo, flags),
+        checks: checksFor(base, flags),
       }),
     );
     const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), plan.tasks.length));
