@@ -13,6 +13,7 @@ import { UsageError } from './errors.js';
 import { applyGates, checksFor, type GateFlags } from './gates.js';
 import { emit } from './output.js';
 import { progressLine } from './progress.js';
+import { grouped } from '../text/grouped.js';
 
 /**
  * Replications: the same scenario under seeds `seed, seed+1, ..., seed+N-1`, so a figure
@@ -111,7 +112,7 @@ export function renderReplicatedTable(name: string, seeds: readonly number[], re
   const title = `${c.bold(safeText(name))}  ${span}  ${integer(results[0]?.requests ?? 0)} requests x ${seeds.length} replications`;
   const layers = `layers on: ${results[0]?.layersOn.length ? results[0].layersOn.join(', ') : 'none'}`;
   const e = results[0]?.monthlyExtrapolation;
-  const note = e ? `\nmonthly cost: extrapolated x${Number(e.factor.toPrecision(4)).toLocaleString('en-US')} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals` : '';
+  const note = e ? `\nmonthly cost: extrapolated x${grouped(Number(e.factor.toPrecision(4)), 3)} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals` : '';
   return `${title}\n${layers}\n${table.toString()}${note}`;
 }
 

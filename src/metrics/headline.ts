@@ -1,6 +1,7 @@
 import type { RunResult } from './results.js';
 import type { SessionsResult } from './session-results.js';
 import { fixedNotLandmark, integer, ms, multiplier, percent, usd } from '../text/format.js';
+import { grouped } from '../text/grouped.js';
 
 /**
  * The headline metrics that `compare` puts side by side, replications summarise and SLO
@@ -130,7 +131,7 @@ export function formatMetricValue(unit: MetricUnit, value: number): string {
     case 'tokens':
       return compactCount(value);
     case 'count':
-      return Number.isInteger(value) ? integer(value) : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+      return Number.isInteger(value) ? integer(value) : grouped(value, 1);
   }
 }
 
@@ -140,7 +141,7 @@ export function formatMetricValue(unit: MetricUnit, value: number): string {
  */
 export function compactCount(value: number): string {
   const size = Math.abs(value);
-  if (size < 10_000) return Number.isInteger(value) ? integer(value) : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  if (size < 10_000) return Number.isInteger(value) ? integer(value) : grouped(value, 1);
   for (const [suffix, scale] of [['B', 1e9], ['M', 1e6], ['K', 1e3]] as const) {
     if (size >= scale) return `${Number((value / scale).toPrecision(4))}${suffix}`;
   }

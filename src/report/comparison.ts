@@ -5,6 +5,7 @@ import { confidenceInterval, headlineSeries, isSignificant, roundInterval, summa
 import { integer, ms } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
 import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, shownMetrics, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
+import { grouped } from '../text/grouped.js';
 
 /**
  * Side-by-side comparison of variants run under the same seeds. Because the runs share
@@ -159,7 +160,7 @@ function layersCell(variant: ComparedVariant): string {
 function footnote(header: ComparisonHeader, separator: string): string {
   const e = header.monthlyExtrapolation;
   if (!e) return '';
-  return `${separator}monthly cost: extrapolated x${Number(e.factor.toPrecision(4)).toLocaleString('en-US')} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals`;
+  return `${separator}monthly cost: extrapolated x${grouped(Number(e.factor.toPrecision(4)), 3)} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals`;
 }
 
 function title(compared: readonly ComparedVariant[], header: ComparisonHeader): string {

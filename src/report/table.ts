@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { Breakdown, RunResult } from '../metrics/results.js';
 import { fixedNotLandmark, integer, ms, multiplier, percent, rateWithCount, usd } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
+import { grouped } from '../text/grouped.js';
 import { sessionRows } from './session-table.js';
 
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (no-color.org). */
@@ -70,7 +71,7 @@ export function renderRunTable(result: RunResult, color: boolean): string {
 function extrapolation(result: RunResult): string {
   const e = result.monthlyExtrapolation;
   if (!e) return '';
-  const factor = e.factor >= 100 ? integer(e.factor) : e.factor.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const factor = e.factor >= 100 ? integer(e.factor) : grouped(e.factor, 2);
   return `  (x${factor} from ${ms(e.simulatedSeconds * 1000)} simulated)`;
 }
 
