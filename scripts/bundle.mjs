@@ -21,16 +21,8 @@ const chunks = join(outdir, 'chunks');
 rmSync(chunks, { recursive: true, force: true });
 
 // Code the CLI never runs, replaced by an empty module: zod's translations of its messages
-// (only the English default, loaded apart from this index, is used) and hdr-histogram-js's
-// compressed encoding and WebAssembly build (LatencyHistogram builds the plain JS histogram).
-// The stubs keep what their importers touch at load time (encoding.js patches
-// WasmHistogram's prototype); `webAssemblyAvailable` is false, so HistogramBuilder never
-// reaches the stub's WasmHistogram.
-const UNUSED = [
-  [/zod[\\/]v4[\\/]locales[\\/]index\.js$/, 'export {};'],
-  [/hdr-histogram-js[\\/]dist[\\/]wasm[\\/]index\.js$/, 'exports.webAssemblyAvailable = false; exports.WasmHistogram = class WasmHistogram {};'],
-  [/node_modules[\\/]pako[\\/]/, 'module.exports = {};'],
-];
+// (only the English default, which zod loads apart from this index, is used).
+const UNUSED = [[/zod[\\/]v4[\\/]locales[\\/]index\.js$/, 'export {};']];
 const unused = {
   name: 'unused',
   setup(b) {
@@ -52,7 +44,7 @@ const result = await build({
   outdir,
   allowOverwrite: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS dependencies (cli-table3, seedrandom, hdr-histogram-js) call require() for
+  // CommonJS dependencies (cli-table3, seedrandom) call require() for
   // Node's built-ins, which an ES module has to be given.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   minifyWhitespace: true,

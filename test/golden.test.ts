@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundledScenarioNames, diffResults, GOLDEN_DIR, GOLDEN_REQUESTS, goldenRequests, goldenResult, goldenText } from '../src/validation/golden.js';
+import { bundledScenarioNames, diffResults, GOLDEN_DIR, GOLDEN_REQUESTS, GOLDEN_SESSIONS, goldenRequests, goldenResult, goldenText } from '../src/validation/golden.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 
 /**
@@ -29,7 +29,8 @@ describe('golden results', () => {
     const changes = diffResults(JSON.parse(readFileSync(file, 'utf8')), JSON.parse(goldenText(fresh)));
     // The list of changed metrics is the failure message: `metrics.loadMultiplier: 2.19 -> 2.2`.
     expect(changes, `${name}: ${changes.length} metric(s) changed; ${HINT}`).toEqual([]);
-    expect(fresh.requests).toBe(goldenRequests(loadScenarioFile(join(ROOT, 'scenarios', `${name}.yaml`)).scenario));
+    // A session scenario's volume counts sessions; `requests` then counts its model calls.
+    expect(fresh.sessions?.count ?? fresh.requests).toBe(goldenRequests(loadScenarioFile(join(ROOT, 'scenarios', `${name}.yaml`)).scenario));
   });
 });
 
@@ -39,6 +40,8 @@ describe('golden volumes', () => {
     expect(volume('seed-lab')).toBe(GOLDEN_REQUESTS);
     // incident-70: 200K over 6 h; the incident ends at 3 h, plus its hour again: 4 h of arrivals.
     expect(volume('incident-70')).toBe(Math.ceil((200_000 / 6) * 4));
+    // A session scenario runs 2K sessions (tens of calls each).
+    expect(volume('coding-agent')).toBe(GOLDEN_SESSIONS);
     // metastable has only 4,800 requests in all.
     expect(volume('metastable')).toBe(4800);
   });

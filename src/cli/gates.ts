@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseSloExpression, sloChecks, SloSyntaxError, type SloCheck } from '../slo/expression.js';
 import { evaluateGates, reportGates, type GatePoint } from '../slo/gate.js';
 import { renderJUnit } from '../slo/junit.js';
+import { isSessionMetric } from '../metrics/headline.js';
 import { ExitCode, UsageError } from './errors.js';
 import { writeFileAtomic } from './output.js';
 
@@ -35,9 +36,23 @@ export function addGateOptions(command: Command): Command {
   return command.option(ASSERT_FLAGS, ASSERT_HELP, assertionOption, []).option(JUNIT_FLAGS, JUNIT_HELP);
 }
 
-/** A scenario's own `slo:` checks followed by the command line's `--assert` ones. */
-export function checksFor(slo: Record<string, string> | undefined, flags: GateFlags): SloCheck[] {
-  return [...sloChecks(slo), ...flags.assert];
+/** The parts of a scenario its checks depend on. */
+export interface GatedScenario {
+  slo?: Record<string, string>;
+  workload: { sessions?: unknown };
+}
+
+/**
+ * A scenario's own `slo:` checks followed by the command line's `--assert` ones. An
+ * `--assert` on an agent-session figure is refused for a scenario without
+ * `workload.sessions` (the schema refuses such an `slo:` entry at its line).
+ */
+export function checksFor(scenario: GatedScenario, flags: Pick<GateFlags, 'assert'>): SloCheck[] {
+  if (!scenario.workload.sessions) {
+    const session = flags.assert.find((check) => isSessionMetric(check.metric));
+    if (session) throw new UsageError(`--assert: ${session.metric} is an agent-session figure, and this scenario has no workload.sessions`);
+  }
+  return [...sloChecks(scenario.slo), ...flags.assert];
 }
 
 /**

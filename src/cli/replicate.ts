@@ -13,6 +13,7 @@ import { UsageError } from './errors.js';
 import { applyGates, checksFor, type GateFlags } from './gates.js';
 import { emit } from './output.js';
 import { progressLine } from './progress.js';
+import { grouped } from '../text/grouped.js';
 
 /**
  * Replications: the same scenario under seeds `seed, seed+1, ..., seed+N-1`, so a figure
@@ -49,10 +50,10 @@ export function replicationSeeds(base: number, count: number): number[] {
  * Runs the scenario once per seed and returns the results in seed order; `progress` hears
  * the share of all the seeds done (only pass it when someone watches: it runs the kernel in batches).
  */
-export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined, progress?: RunProgress): RunResult[] {
+export function runSeeds(scenario: NamedScenario, seeds: readonly number[], requests: number | undefined, progress?: RunProgress, sample?: number): RunResult[] {
   return seeds.map((seed, i) => {
     const watch = progress ? (done: number) => progress((i + done) / seeds.length) : undefined;
-    return buildResult(scenario.name, simulate(scenario, { seed, requests }, watch));
+    return buildResult(scenario.name, simulate(scenario, { seed, requests, ...(sample !== undefined ? { sample } : {}) }, watch));
   });
 }
 
@@ -111,7 +112,7 @@ export function renderReplicatedTable(name: string, seeds: readonly number[], re
   const title = `${c.bold(safeText(name))}  ${span}  ${integer(results[0]?.requests ?? 0)} requests x ${seeds.length} replications`;
   const layers = `layers on: ${results[0]?.layersOn.length ? results[0].layersOn.join(', ') : 'none'}`;
   const e = results[0]?.monthlyExtrapolation;
-  const note = e ? `\nmonthly cost: extrapolated x${Number(e.factor.toPrecision(4)).toLocaleString('en-US')} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals` : '';
+  const note = e ? `\nmonthly cost: extrapolated x${grouped(Number(e.factor.toPrecision(4)), 3)} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals` : '';
   return `${title}\n${layers}\n${table.toString()}${note}`;
 }
 
@@ -143,5 +144,5 @@ export function runReplicated(scenario: NamedScenario, flags: ReplicatedRunFlags
       ? JSON.stringify(replicatedJson(scenario.name, seeds, results), null, 2)
       : renderReplicatedTable(scenario.name, seeds, results, !flags.out && useColor(process.stdout));
   emit(text, flags.out);
-  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario.slo, flags) }], flags);
+  applyGates([{ label: scenario.name, values: means(summarise(results)), checks: checksFor(scenario, flags) }], flags);
 }

@@ -1,3 +1,4 @@
+import { ScenarioError } from '../scenario/errors.js';
 import type { Clock } from '../layers/types.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { RunOptions } from '../metrics/run-output.js';
@@ -24,6 +25,8 @@ export interface World {
   readonly seed: number;
   /** The simulated fraction of the traffic (`--sample`). */
   readonly sampleFraction: number;
+  /** How a sampled run's figures scale back to the traffic asked for (`RunOutput.sampleScale`). */
+  readonly sampleScale: { counts: number; rate: number };
   /** Requests this run simulates. */
   readonly totalRequests: number;
   /** How long the arrivals are expected to take, in simulated ms (the scenario's duration when shaped). */
@@ -88,6 +91,10 @@ function serverFor(clock: Clock, config: TargetConfig): CapacityServer | null {
 /** Builds the world of one run of `scenarioAsWritten` on `clock` (scaled first for `--sample`). */
 export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOptions, clock: Clock): World {
   const sampleFraction = options.sample ?? 1;
+  const asked = options.requests ?? scenarioAsWritten.workload.requests;
+  if (sampleFraction < 1 && asked * sampleFraction < 1) {
+    throw new ScenarioError([{ file: '--sample', key: '', message: `expected a fraction that leaves at least one request to simulate, got ${sampleFraction} of ${asked} requests (${asked * sampleFraction})` }]);
+  }
   const scenario = scaleForSample(scenarioAsWritten, sampleFraction);
   const seed = options.seed ?? scenario.seed;
   const streams = new RandomStreams(seed);
@@ -114,6 +121,9 @@ export function buildWorld(scenarioAsWritten: ParsedScenario, options: RunOption
   return {
     seed,
     sampleFraction,
+    // Counts scale by the requests asked for over those simulated, per-time figures by the
+    // scenario's rate over the sampled one: exact whatever the rounding of either to whole requests.
+    sampleScale: sampleFraction < 1 ? { counts: asked / totalRequests, rate: scenarioAsWritten.workload.requests / scenario.workload.requests } : { counts: 1, rate: 1 },
     totalRequests,
     expectedSpanMs,
     workload,

@@ -152,7 +152,11 @@ export class SessionDriver {
     session.wastedTokens += billedTokens - usefulTokens;
     session.turnUsefulTokens += usefulTokens;
     if (role === CallRole.SessionModel) this.onModelCallEnd(session, outcome);
-    else this.onToolResult(session, batchSlot, outcome !== RequestOutcome.Success, false);
+    else {
+      // A scope refusal goes to the escalation like a request's, and back to the model as an error.
+      if (outcome === RequestOutcome.Refused) this.s.metrics.scopeRefusals++;
+      this.onToolResult(session, batchSlot, outcome !== RequestOutcome.Success, false);
+    }
   }
 
   private onModelCallEnd(session: SessionState, outcome: RequestOutcome): void {

@@ -105,6 +105,7 @@ export class Simulator {
       peakInSystem: this.requests.capacity,
       timeline: world.metrics.timeline,
       sampleFraction: world.sampleFraction,
+      sampleScale: world.sampleScale,
       disturbances: [
         ...world.workload.disturbances(),
         ...world.targets.flatMap((t) => t.incidents.map((w) => ({ startMs: w.startMs, endMs: w.endMs }))),

@@ -37,6 +37,7 @@ export const LAYER_PURPOSE: Record<LayerName, string> = {
   hedge: 'Sends a second copy of a slow call after a delay; the first answer wins and the other is abandoned (and billed).',
   scope: 'Refuses tool calls outside the allow list and escalates them to a person.',
   cache: 'Caches the stable prompt prefix, so repeated prefixes are billed at the cached rate.',
+  session: 'Limits an agent session: steps per turn, tokens per session, turn duration, and a loop guard that stops calling a tool that keeps failing.',
 };
 
 /** What a lab runs. */

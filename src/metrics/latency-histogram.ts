@@ -1,9 +1,8 @@
-import * as hdr from 'hdr-histogram-js';
-
 /** HDR layout at 3 significant digits: 2048 sub-buckets, half of them 2^10. */
 const SUB_BUCKET_HALF_MAGNITUDE = 10;
 const SUB_BUCKET_HALF_COUNT = 1 << SUB_BUCKET_HALF_MAGNITUDE;
-/** Values below 2^31 us (about 36 minutes) take the fast path; larger ones go straight to HDR. */
+const SUB_BUCKET_COUNT = 2 * SUB_BUCKET_HALF_COUNT;
+/** Values below 2^31 us (about 36 minutes) take the integer fast path; larger ones HDR's float formulas. */
 const FAST_LIMIT_US = 2 ** 31;
 const FAST_SLOTS = (31 - SUB_BUCKET_HALF_MAGNITUDE + 1) * SUB_BUCKET_HALF_COUNT + SUB_BUCKET_HALF_COUNT;
 
@@ -11,25 +10,21 @@ const FAST_SLOTS = (31 - SUB_BUCKET_HALF_MAGNITUDE + 1) * SUB_BUCKET_HALF_COUNT 
  * Streaming latency percentiles: an HDR histogram at 3 significant digits, recorded in
  * microseconds, so memory stays flat however many requests run.
  *
- * Recording goes through a front buffer laid out exactly like HDR's counts array
- * (the same bucket and sub-bucket for every value), indexed with integer bit operations
- * instead of hdr-histogram-js's `Math.pow`/`Math.log2` per value (inlined for
- * performance: it was 40% of a run's profile). The buffer is flushed into the HDR
- * histogram before any query, so percentiles come from HDR itself, unchanged.
- * The mean is kept exactly from a running sum.
+ * The counts are HDR's own array (the same slot for every value, HdrHistogram's layout at
+ * lowest discernible value 1), and every query is HDR's own arithmetic on it, copied from
+ * hdr-histogram-js 3.0.1 (`getValueAtPercentile` with its ulp correction, `valueFromIndex`,
+ * `lowest/highestEquivalentValue`), so results are exactly what that library returned when
+ * it held the counts (`test/metrics/latency-histogram.test.ts` checks it against the library
+ * value by value). It was the library until start-up was measured: loading it, growing its
+ * array one power of two at a time and walking its iterators was a third of a small run.
+ * Recording below 2^31 us indexes with integer bit operations (it was 40% of a run's
+ * profile through `Math.pow`/`Math.log2`). The mean is kept exactly from a running sum.
  */
 export class LatencyHistogram {
-  private readonly histogram = hdr.build({
-    bitBucketSize: 64,
-    autoResize: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 2,
-    numberOfSignificantValueDigits: 3,
-    useWebAssembly: false,
-  });
   // Allocated on the first value: ~190 KB, which an entity that never records should not cost.
-  private pending: Float64Array | null = null;
-  private pendingCount = 0;
+  private counts: Float64Array | null = null;
+  /** The largest value recorded as itself (HDR's maxValue): fast-path values count as their slot's lowest value. */
+  private maxRecordedUs = 0;
   private sumMs = 0;
   private n = 0;
 
@@ -39,29 +34,40 @@ export class LatencyHistogram {
     this.sumMs += latencyMs;
     this.n++;
     if (value >= FAST_LIMIT_US) {
-      this.histogram.recordValue(value);
+      this.recordLarge(value);
       return;
     }
     const bucket = Math.max(0, 31 - Math.clz32(value) - SUB_BUCKET_HALF_MAGNITUDE);
-    const pending = this.pending ?? (this.pending = new Float64Array(FAST_SLOTS));
-    pending[bucket * SUB_BUCKET_HALF_COUNT + (value >>> bucket)]! += 1;
-    this.pendingCount++;
+    const counts = this.counts ?? (this.counts = new Float64Array(FAST_SLOTS));
+    counts[bucket * SUB_BUCKET_HALF_COUNT + (value >>> bucket)]! += 1;
   }
 
   get count(): number {
     return this.n;
   }
 
-  /** Bytes of the recording buffer (0 until the first value); the HDR histogram behind it grows with the range recorded. */
+  /** Bytes of the counts (0 until the first value). */
   get bytes(): number {
-    return this.pending?.byteLength ?? 0;
+    return this.counts?.byteLength ?? 0;
   }
 
   /** The value at `percentile` (0-100) in milliseconds; 0 when empty. */
   percentileMs(percentile: number): number {
-    if (this.n === 0) return 0;
-    this.flush();
-    return this.histogram.getValueAtPercentile(percentile) / 1000;
+    const counts = this.counts;
+    if (this.n === 0 || counts === null) return 0;
+    const requested = Math.min(percentile, 100);
+    // HDR's rounding: the fp count can be 1 ulp above the right integer; never below 1.
+    const fpCount = (requested / 100.0) * this.n;
+    const countAtPercentile = Math.max(Math.ceil(fpCount - ulp(fpCount)), 1);
+    let total = 0;
+    for (let index = 0; index < counts.length; index++) {
+      total += counts[index]!;
+      if (total >= countAtPercentile) {
+        const value = valueFromIndex(index);
+        return (percentile === 0.0 ? lowestEquivalentValue(value) : highestEquivalentValue(value)) / 1000;
+      }
+    }
+    return 0;
   }
 
   get meanMs(): number {
@@ -69,32 +75,31 @@ export class LatencyHistogram {
   }
 
   get maxMs(): number {
-    if (this.n === 0) return 0;
-    this.flush();
-    return this.histogram.maxValue / 1000;
+    const counts = this.counts;
+    if (this.n === 0 || counts === null) return 0;
+    let top = Math.min(counts.length, FAST_SLOTS) - 1;
+    while (top >= 0 && counts[top] === 0) top--;
+    return Math.max(this.maxRecordedUs, top < 0 ? 0 : valueFromIndex(top)) / 1000;
   }
 
   /**
    * Counts in log-spaced buckets, `BUCKETS_PER_DECADE` per decade of milliseconds: each
    * entry is `[upperMs, count]` for the values in (previous upper edge, upperMs], from the
    * smallest recorded value's bucket to the largest's, empty buckets included so the
-   * shape is faithful. For reports: it walks the HDR histogram, so keep it off the hot path.
+   * shape is faithful. For reports: it walks the counts, so keep it off the hot path.
    */
   buckets(): Array<[upperMs: number, count: number]> {
-    if (this.n === 0) return [];
-    this.flush();
-    const histogram = this.histogram;
-    if (!(histogram instanceof hdr.JsHistogram)) throw new Error('LatencyHistogram.buckets needs the JS HDR histogram');
+    const all = this.counts;
+    if (this.n === 0 || all === null) return [];
     const counts = new Map<number, number>();
     let lowest = Infinity;
     let highest = -Infinity;
-    const values = histogram.recordedValuesIterator;
-    values.reset();
-    while (values.hasNext()) {
-      const step = values.next();
-      // The lowest value of the HDR slot is the value the fast path recorded, in us.
-      const index = bucketIndex(histogram.lowestEquivalentValue(step.valueIteratedTo) / 1000);
-      counts.set(index, (counts.get(index) ?? 0) + step.countAtValueIteratedTo);
+    for (let slot = 0; slot < all.length; slot++) {
+      const count = all[slot]!;
+      if (count === 0) continue;
+      // The slot's lowest value, as HDR's recorded-values iterator gives it (in us).
+      const index = bucketIndex(lowestEquivalentValue(highestEquivalentValue(valueFromIndex(slot))) / 1000);
+      counts.set(index, (counts.get(index) ?? 0) + count);
       if (index < lowest) lowest = index;
       if (index > highest) highest = index;
     }
@@ -103,20 +108,54 @@ export class LatencyHistogram {
     return out;
   }
 
-  /** Moves buffered counts into the HDR histogram, each at the lowest value of its slot. */
-  private flush(): void {
-    const pending = this.pending;
-    if (this.pendingCount === 0 || pending === null) return;
-    for (let index = 0; index < pending.length; index++) {
-      const count = pending[index]!;
-      if (count === 0) continue;
-      const bucket = index < 2 * SUB_BUCKET_HALF_COUNT ? 0 : (index >>> SUB_BUCKET_HALF_MAGNITUDE) - 1;
-      const subBucket = index - bucket * SUB_BUCKET_HALF_COUNT;
-      this.histogram.recordValueWithCount(subBucket * 2 ** bucket, count);
-      pending[index] = 0;
+  /** A value of 2^31 us or more, at HDR's index for it (its float formulas), the array grown to hold it. */
+  private recordLarge(value: number): void {
+    const bucket = bucketOf(value);
+    const slot = (bucket + 1) * Math.pow(2, SUB_BUCKET_HALF_MAGNITUDE) + (subBucketOf(value, bucket) - SUB_BUCKET_HALF_COUNT);
+    let counts = this.counts;
+    if (counts === null || slot >= counts.length) {
+      // Whole buckets at a time, as far as this value needs.
+      const grown = new Float64Array(((slot >>> SUB_BUCKET_HALF_MAGNITUDE) + 1) * SUB_BUCKET_HALF_COUNT);
+      if (counts !== null) grown.set(counts);
+      counts = this.counts = grown;
     }
-    this.pendingCount = 0;
+    counts[slot]! += 1;
+    if (value > this.maxRecordedUs) this.maxRecordedUs = value;
   }
+}
+
+// HDR's arithmetic at unit magnitude 0 (hdr-histogram-js JsHistogram, ulp.js), kept as written there.
+function bucketOf(value: number): number {
+  return Math.max(Math.floor(Math.log2(value)) - SUB_BUCKET_HALF_MAGNITUDE, 0);
+}
+
+function subBucketOf(value: number, bucket: number): number {
+  return Math.floor(value / Math.pow(2, bucket));
+}
+
+function valueFromIndex(index: number): number {
+  let bucket = Math.floor(index / SUB_BUCKET_HALF_COUNT) - 1;
+  let subBucket = (index % SUB_BUCKET_HALF_COUNT) + SUB_BUCKET_HALF_COUNT;
+  if (bucket < 0) {
+    subBucket -= SUB_BUCKET_HALF_COUNT;
+    bucket = 0;
+  }
+  return subBucket * Math.pow(2, bucket);
+}
+
+function lowestEquivalentValue(value: number): number {
+  const bucket = bucketOf(value);
+  return subBucketOf(value, bucket) * Math.pow(2, bucket);
+}
+
+function highestEquivalentValue(value: number): number {
+  const bucket = bucketOf(value);
+  const size = Math.pow(2, subBucketOf(value, bucket) >= SUB_BUCKET_COUNT ? bucket + 1 : bucket);
+  return lowestEquivalentValue(value) + size - 1;
+}
+
+function ulp(x: number): number {
+  return Math.pow(2, Math.floor(Math.log2(x)) - 52);
 }
 
 /** Resolution of `LatencyHistogram.buckets`: log-spaced edges, this many per factor of ten. */

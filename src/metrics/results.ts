@@ -1,6 +1,7 @@
 import { BASE_CALL_CAUSES, CALL_CAUSE_NAMES, type EpisodeReport, type RunOutput } from './run-output.js';
 import type { GroupStats } from './collector.js';
 import { analyseRecovery, type RecoveryReport } from './recovery.js';
+import { buildSessionsResult, type SessionsResult } from './session-results.js';
 
 /** Thirty days in ms: the "month" every monthly figure is scaled to. */
 export const MONTH_MS = 30 * 24 * 3600 * 1000;
@@ -92,6 +93,8 @@ export interface RunResult {
     Partial<Record<'sdkRetry' | 'hedge', number>>;
   /** With `workload.clients` above 1: the clients, how requests were spread, and the stateful layers per client. */
   fleet?: { clients: number; spread: string; breakerTripsPerClient: number; retryBudgetDeniedPerClient: number };
+  /** Agent sessions (`workload.sessions`): turns, sessions, tokens and cost per session. Absent without sessions. */
+  sessions?: SessionsResult;
   /** Finite-capacity targets: peak server queue, overflow and over-quota answers. */
   servers: { name: string; peakQueue: number; overflows: number; overQuota: number }[];
   /** Return to pre-disturbance health after bursts, schedules and incidents; null when there were none. */
@@ -116,10 +119,11 @@ export interface RunResult {
 export function buildResult(name: string, run: RunOutput): RunResult {
   const m = run.metrics;
   const n = Math.max(1, m.requests);
-  // Under --sample, counts and money stand for the whole traffic: scale them by 1/fraction.
-  const k = 1 / run.sampleFraction;
+  // Under --sample, counts and money stand for the whole traffic: totals scale by the requests
+  // asked for over those simulated, monthly figures by the full rate over the sampled one.
+  const k = run.sampleScale.counts;
   const count = (x: number) => Math.round(x * k);
-  const monthly = run.horizonMs > 0 ? (MONTH_MS / run.horizonMs) * k : 0;
+  const monthly = run.horizonMs > 0 ? (MONTH_MS / run.horizonMs) * run.sampleScale.rate : 0;
   return {
     scenario: name,
     seed: run.seed,
@@ -178,6 +182,7 @@ export function buildResult(name: string, run: RunOutput): RunResult {
       CALL_CAUSE_NAMES.flatMap((name, i) => (i < BASE_CALL_CAUSES || run.extraCauses?.includes(name) ? [[name, count(m.callsByCause[i]!)]] : [])),
     ) as RunResult['loadAttribution'],
     ...(run.fleet ? { fleet: { ...run.fleet, breakerTripsPerClient: round(run.fleet.breakerTripsPerClient), retryBudgetDeniedPerClient: round(run.fleet.retryBudgetDeniedPerClient) } } : {}),
+    ...(run.sessions ? { sessions: buildSessionsResult(run.sessions, k) } : {}),
     servers: run.servers,
     recovery: analyseRecovery(run.timeline, run.disturbances),
     timeline: {

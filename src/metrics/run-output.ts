@@ -49,6 +49,12 @@ export interface RunOutput {
   timeline: Timeline;
   /** The simulated fraction of the traffic (1 = all of it); reports scale counts by its inverse. */
   sampleFraction: number;
+  /**
+   * Under `--sample`, what the figures scale back by: `counts` (totals: requests, calls, cost)
+   * by the requests asked for over those simulated, `rate` (per-time: monthly figures) by the
+   * scenario's request rate over the sampled one. Both 1 without sampling; near 1/fraction with.
+   */
+  sampleScale: { counts: number; rate: number };
   /** Windows of disturbed load or upstream health, for recovery analysis. */
   disturbances: { startMs: number; endMs: number }[];
   /** Per finite-capacity target: peak queue, overflows, over-quota answers. */

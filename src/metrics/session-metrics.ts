@@ -40,6 +40,8 @@ export class SessionMetrics {
   addedSteps = 0;
   /** Error results (failed or refused tool calls) returned to the model. */
   toolErrors = 0;
+  /** Tool calls the scope layer refused (escalated, and returned to the model as an error). */
+  scopeRefusals = 0;
   /** Tool calls the loop guard refused. */
   loopGuardBlocks = 0;
   compactions = 0;

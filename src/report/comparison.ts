@@ -4,7 +4,8 @@ import { round, type RunResult } from '../metrics/results.js';
 import { confidenceInterval, headlineSeries, isSignificant, roundInterval, summarise, type Interval } from './confidence.js';
 import { integer, ms } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
-import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
+import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, shownMetrics, type HeadlineKey, type HeadlineMetric } from '../metrics/headline.js';
+import { grouped } from '../text/grouped.js';
 
 /**
  * Side-by-side comparison of variants run under the same seeds. Because the runs share
@@ -75,6 +76,8 @@ export interface ComparisonHeader {
   requests: number;
   /** How monthly figures were scaled from the simulated span, when it was shorter than 30 days. */
   monthlyExtrapolation?: RunResult['monthlyExtrapolation'];
+  /** `--sample`: the simulated fraction of each variant's traffic (figures scaled back). */
+  sample?: number;
   /** What `--requests` cut off in any variant (`RunResult.warnings`), once each. */
   warnings?: readonly string[];
   /** True when every label already names its layers (`--ladder`, `--layers none,retry`): the "layers on" row would repeat them. */
@@ -86,7 +89,7 @@ export function renderComparisonTable(compared: readonly ComparedVariant[], head
   const c = new Chalk({ level: color ? 1 : 0 });
   const table = new Table({ head: [c.bold('metric'), ...compared.map((v) => c.bold(safeText(v.label)))], style: { head: [], border: [] } });
   if (!header.layersInLabels) table.push(['layers on', ...compared.map((v) => layersCell(v))]);
-  for (const metric of HEADLINE_METRICS) {
+  for (const metric of metricsOf(compared)) {
     table.push([metric.label, ...compared.map((v) => cell(metric, v, c, '\n'))]);
   }
   return `${title(compared, header)}\n${table.toString()}${footnote(header, '\n')}`;
@@ -102,7 +105,7 @@ export function renderComparisonMarkdown(compared: readonly ComparedVariant[], h
     `| metric | ${compared.map((v) => escape(v.label)).join(' | ')} |`,
     `|---|${compared.map(() => '---:').join('|')}|`,
     ...(header.layersInLabels ? [] : [`| layers on | ${compared.map((v) => escape(layersCell(v))).join(' | ')} |`]),
-    ...HEADLINE_METRICS.map((metric) => `| ${metric.label} | ${compared.map((v) => escape(cell(metric, v, plain, '<br>'))).join(' | ')} |`),
+    ...metricsOf(compared).map((metric) => `| ${metric.label} | ${compared.map((v) => escape(cell(metric, v, plain, '<br>'))).join(' | ')} |`),
   ];
   return lines.join('\n') + footnote(header, '\n\n');
 }
@@ -110,21 +113,23 @@ export function renderComparisonMarkdown(compared: readonly ComparedVariant[], h
 /** The comparison's JSON: per variant the means, intervals (when replicated) and deltas. */
 export function comparisonJson(compared: readonly ComparedVariant[], header: ComparisonHeader) {
   const replicated = header.seeds.length > 1;
+  const shown = metricsOf(compared);
   return {
     baseline: compared[0]!.label,
     seeds: header.seeds,
     requests: header.requests,
     replications: header.seeds.length,
     ...(header.monthlyExtrapolation ? { monthlyExtrapolation: header.monthlyExtrapolation } : {}),
+    ...(header.sample !== undefined ? { sample: header.sample } : {}),
     ...(header.warnings ? { warnings: [...header.warnings] } : {}),
     variants: compared.map((v) => ({
       label: v.label,
       layersOn: v.layersOn,
-      metrics: Object.fromEntries(HEADLINE_METRICS.map((m) => [m.key, round(v.values[m.key].mean)])),
-      ...(replicated ? { intervals: Object.fromEntries(HEADLINE_METRICS.map((m) => [m.key, roundInterval(v.values[m.key])])) } : {}),
+      metrics: Object.fromEntries(shown.map((m) => [m.key, round(v.values[m.key].mean)])),
+      ...(replicated ? { intervals: Object.fromEntries(shown.map((m) => [m.key, roundInterval(v.values[m.key])])) } : {}),
       delta: v.delta
         ? Object.fromEntries(
-            HEADLINE_METRICS.map((m) => {
+            shown.map((m) => {
               const d = v.delta![m.key];
               return [
                 m.key,
@@ -142,6 +147,11 @@ export function comparisonJson(compared: readonly ComparedVariant[], header: Com
   };
 }
 
+/** The metrics to show: the session figures only when a variant ran sessions. */
+function metricsOf(compared: readonly ComparedVariant[]): readonly HeadlineMetric[] {
+  return shownMetrics(compared.some((v) => !Number.isNaN(v.values.turnSuccessRate.mean)));
+}
+
 function layersCell(variant: ComparedVariant): string {
   return variant.layersOn.length > 0 ? variant.layersOn.join(', ') : 'none';
 }
@@ -150,13 +160,14 @@ function layersCell(variant: ComparedVariant): string {
 function footnote(header: ComparisonHeader, separator: string): string {
   const e = header.monthlyExtrapolation;
   if (!e) return '';
-  return `${separator}monthly cost: extrapolated x${Number(e.factor.toPrecision(4)).toLocaleString('en-US')} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals`;
+  return `${separator}monthly cost: extrapolated x${grouped(Number(e.factor.toPrecision(4)), 3)} from ${ms(e.simulatedSeconds * 1000)} of simulated arrivals`;
 }
 
 function title(compared: readonly ComparedVariant[], header: ComparisonHeader): string {
   const { seeds } = header;
   const span = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]} (mean ± 95% CI; n.s. = paired difference not significant)` : `seed ${seeds[0]}`;
-  return `compare  ${span}  ${integer(header.requests)} requests  deltas against ${safeText(compared[0]!.label)}`;
+  const sampled = header.sample !== undefined ? ` (${Number((header.sample * 100).toPrecision(6))}% sampled, scaled back)` : '';
+  return `compare  ${span}  ${integer(header.requests)} requests${sampled}  deltas against ${safeText(compared[0]!.label)}`;
 }
 
 /** A variant's cell: its value (± half-width when replicated), then its delta against the baseline. */

@@ -76,7 +76,7 @@ export function isSignificant(difference: Interval): boolean | null {
 /** The per-seed values of every headline metric. */
 export function headlineSeries(results: readonly RunResult[]): Record<HeadlineKey, number[]> {
   const series = {} as Record<HeadlineKey, number[]>;
-  for (const metric of HEADLINE_METRICS) series[metric.key] = results.map((r) => metric.read(r.metrics));
+  for (const metric of HEADLINE_METRICS) series[metric.key] = results.map((r) => metric.read(r));
   return series;
 }
 

@@ -3,7 +3,8 @@ import type { RunResult } from '../metrics/results.js';
 import type { ComparedVariant } from './comparison.js';
 import type { Interval } from './confidence.js';
 import { integer } from '../text/format.js';
-import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, headlineValues, type HeadlineKey, type HeadlineMetric, type MetricUnit } from '../metrics/headline.js';
+import { sessionRows } from './session-table.js';
+import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, headlineValues, shownMetrics, type HeadlineKey, type HeadlineMetric, type MetricUnit } from '../metrics/headline.js';
 import { barChart, escapeXml, formatCompact, formatElapsed, histogramChart, lineChart, timelineChart, type AxisTick, type LinePoint, type ReferenceLine } from './svg.js';
 import type { SweepPoint, SweepResult } from './sweep-types.js';
 
@@ -143,7 +144,7 @@ export function renderSweepHtml(result: SweepResult): string {
   if (result.slo?.length) meta.push(metaLine(result.slo.map((s) => ['SLO', `${s.metric} ${s.operator} ${axisFormat(headlineUnit(s.metric))(s.limit)}`])));
   const drawn: string[] = [];
   const zero: string[] = [];
-  for (const metric of HEADLINE_METRICS) {
+  for (const metric of shownMetrics(result.points.map((p) => p.metrics))) {
     const slo = (result.slo ?? []).filter((s) => s.metric === metric.key);
     if (slo.length === 0 && result.points.every((p) => p.metrics[metric.key] === 0)) {
       zero.push(metric.label);
@@ -263,7 +264,7 @@ export function renderCompareHtml(compared: readonly ComparedVariant[], header: 
   const replicated = header.seeds.length > 1;
   const drawn: string[] = [];
   const zero: string[] = [];
-  for (const metric of HEADLINE_METRICS) {
+  for (const metric of shownMetrics(compared.some((v) => !Number.isNaN(v.values.turnSuccessRate.mean)))) {
     if (compared.every((v) => v.values[metric.key].mean === 0)) {
       zero.push(metric.label);
       continue;
@@ -321,9 +322,14 @@ export function renderRunHtml(result: RunResult): string {
   const values = headlineValues(result);
   const headline = table(
     ['metric', 'value'],
-    HEADLINE_METRICS.map((m) => [m.label, formatMetricValue(m.unit, values[m.key])]),
+    shownMetrics(result.sessions !== undefined).map((m) => [m.label, formatMetricValue(m.unit, values[m.key])]),
   );
-  const body = [`<h2>Headline</h2>${headline}`, `<h2>Latency</h2>${latencySection(result)}`, `<h2>Through simulated time</h2>${timelineSections(result)}`];
+  const body = [
+    `<h2>Headline</h2>${headline}`,
+    ...(result.sessions ? [`<h2>Agent sessions</h2>${table(['figure', 'value'], sessionRows(result.sessions))}`] : []),
+    `<h2>Latency</h2>${latencySection(result)}`,
+    `<h2>Through simulated time</h2>${timelineSections(result)}`,
+  ];
   return page(`Run: ${result.scenario}`, meta, body.join('\n'));
 }
 

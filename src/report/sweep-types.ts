@@ -23,6 +23,8 @@ export interface SweepResult {
   scenario: string;
   seed: number;
   requests: number;
+  /** `--sample`: the simulated fraction of each point's traffic (figures scaled back). */
+  sample?: number;
   replications: number;
   /** Swept keys, in the order the cartesian product nests them (first = slowest). */
   params: string[];

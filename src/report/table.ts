@@ -3,6 +3,8 @@ import Table from 'cli-table3';
 import type { Breakdown, RunResult } from '../metrics/results.js';
 import { fixedNotLandmark, integer, ms, multiplier, percent, rateWithCount, usd } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
+import { grouped } from '../text/grouped.js';
+import { sessionRows } from './session-table.js';
 
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (no-color.org). */
 export function useColor(stream: NodeJS.WriteStream): boolean {
@@ -49,7 +51,13 @@ export function renderRunTable(result: RunResult, color: boolean): string {
 
   const title = `${c.bold(safeText(result.scenario))}  seed ${result.seed}  ${integer(result.requests)} requests`;
   const layers = `layers on: ${result.layersOn.length > 0 ? result.layersOn.join(', ') : 'none'}`;
-  const parts = [title, layers, headline.toString(), breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c)];
+  const parts = [title, layers, headline.toString()];
+  if (result.sessions) {
+    const sessions = new Table({ head: [c.bold('agent sessions'), c.bold('value')], chars: COMPACT, style: { head: [], border: [] } });
+    sessions.push(...sessionRows(result.sessions));
+    parts.push(sessions.toString());
+  }
+  parts.push(breakdownTable('model', result.byModel, c), breakdownTable('tenant', result.byTenant, c));
   // Tiers mean something only when routing sends each difficulty to its own model.
   if (result.layersOn.includes('routing')) parts.push(tierTable(result.byTier, c));
   if (Object.keys(result.byTool).length > 0) parts.push(breakdownTable('tool', result.byTool, c));
@@ -63,7 +71,7 @@ export function renderRunTable(result: RunResult, color: boolean): string {
 function extrapolation(result: RunResult): string {
   const e = result.monthlyExtrapolation;
   if (!e) return '';
-  const factor = e.factor >= 100 ? integer(e.factor) : e.factor.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const factor = e.factor >= 100 ? integer(e.factor) : grouped(e.factor, 2);
   return `  (x${factor} from ${ms(e.simulatedSeconds * 1000)} simulated)`;
 }
 

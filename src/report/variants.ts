@@ -10,7 +10,7 @@ import { didYouMean } from '../text/suggest.js';
  * The harness layers in ladder order: admission first, then where requests go, then how
  * failures are contained, retried, hedged, scoped, and finally what caching saves.
  */
-export const LADDER_ORDER = ['capacity', 'routing', 'breaker', 'retry', 'hedge', 'scope', 'cache'] as const;
+export const LADDER_ORDER = ['capacity', 'routing', 'breaker', 'retry', 'hedge', 'scope', 'cache', 'session'] as const;
 
 /** A harness layer's block name under `layers:`. */
 export type LayerName = (typeof LADDER_ORDER)[number];

@@ -75,7 +75,11 @@ export type SessionsConfig = z.output<typeof sessionsSchema>;
 interface SessionCheckInput {
   workload: { tools: Record<string, number>; sessions?: SessionsConfig; arrival: string | { trace?: string } };
   layers: { session?: SessionLayerConfig };
+  slo?: Record<string, string>;
 }
+
+/** SLO metrics that read `sessions.*` (kept here, not imported from the report code, so the schema stays light). */
+export const SESSION_SLO_METRICS = ['turnSuccessRate', 'sessionSuccessRate', 'turnLatencyP95', 'costPerSession', 'tokensPerSession', 'wastedTokensPerSession', 'cachedPromptShare'];
 
 /** The most calls one tool batch may hold (batches are tracked in fixed arrays). */
 export const MAX_TOOLS_PER_BATCH = 64;
@@ -83,6 +87,11 @@ export const MAX_TOOLS_PER_BATCH = 64;
 /** Cross-checks of the session blocks against each other and the tools. */
 export function checkSessions(scenario: SessionCheckInput, ctx: z.RefinementCtx): void {
   const sessions = scenario.workload.sessions;
+  if (!sessions) {
+    for (const metric of Object.keys(scenario.slo ?? {}).filter((key) => SESSION_SLO_METRICS.includes(key))) {
+      ctx.addIssue({ code: 'custom', path: ['slo', metric], message: `expected workload.sessions: ${metric} is an agent-session figure` });
+    }
+  }
   if (scenario.layers.session && !sessions) {
     ctx.addIssue({ code: 'custom', path: ['layers', 'session'], message: 'expected workload.sessions: the session limits apply to agent sessions only' });
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HEADLINE_KEYS, headlineMetric, type HeadlineKey } from '../metrics/headline.js';
+import { HEADLINE_KEYS, headlineMetric, isSessionMetric, type HeadlineKey } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { InputFileError, readInputText } from '../scenario/input-file.js';
 import { MAX_SWEEP_POINTS, MAX_SWEEP_RUNS } from './grid.js';
@@ -30,13 +30,17 @@ export const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 // JSON has no NaN: a figure that was NaN (a latency with no answers) is written as null, and read back as NaN.
 const figure = z.number().nullable().transform((v) => (v === null ? Number.NaN : v));
-const metricsSchema = z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, figure])) as Record<HeadlineKey, typeof figure>);
 const intervalSchema = z.object({ mean: figure, low: figure, high: figure, halfWidth: z.number().nullable(), sd: z.number().nullable(), n: z.number().int().min(1) });
+// Session figures appear only in parts of a scenario with sessions.
+const byMetric = <T extends z.ZodType>(schema: T) =>
+  z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, isSessionMetric(key) ? schema.optional() : schema])) as Record<HeadlineKey, T>);
+const metricsSchema = byMetric(figure);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex');
 const partSchema = z.object({
   scenario: z.string(),
   seed: z.number().int().min(0),
   requests: z.number().int().min(1),
+  sample: z.number().gt(0).max(1).optional(),
   replications: z.number().int().min(1),
   params: z.array(z.string()),
   variants: z.array(z.string()).min(1),
@@ -50,7 +54,7 @@ const partSchema = z.object({
         params: z.record(z.string(), z.union([z.number(), z.string()])),
         variant: z.string(),
         metrics: metricsSchema,
-        intervals: z.object(Object.fromEntries(HEADLINE_KEYS.map((key) => [key, intervalSchema])) as Record<HeadlineKey, typeof intervalSchema>).optional(),
+        intervals: byMetric(intervalSchema).optional(),
       }),
     )
     .max(MAX_SWEEP_POINTS),
@@ -95,6 +99,8 @@ function checkFigures(file: string, point: SweepPoint): void {
   };
   for (const key of HEADLINE_KEYS) {
     const value = point.metrics[key];
+    // A session figure is absent from the parts of a scenario without sessions.
+    if (value === undefined && isSessionMetric(key)) continue;
     if (Number.isNaN(value)) {
       if (headlineMetric(key).unit !== 'duration') refuse(`metrics.${key}`, 'but only a latency may be missing', value);
       continue;
@@ -107,7 +113,7 @@ function checkFigures(file: string, point: SweepPoint): void {
 }
 
 /** The header fields every part of one sweep must share. */
-const SAME = ['scenario', 'seed', 'requests', 'replications', 'params', 'variants', 'totalPoints', 'slo'] as const;
+const SAME = ['scenario', 'seed', 'requests', 'sample', 'replications', 'params', 'variants', 'totalPoints', 'slo'] as const;
 
 /** What each field of `part` means, for the refusal. */
 const PART_FIELDS = { version: 'harness-sim version', scenarioSha256: 'scenario content (after extends and --set)', gridSha256: 'grid of --param values' } as const;

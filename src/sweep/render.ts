@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { integer } from '../text/format.js';
-import { formatMetricValue, HEADLINE_METRICS, headlineMetric, type HeadlineMetric } from '../metrics/headline.js';
+import { formatMetricValue, headlineMetric, shownMetrics, type HeadlineMetric } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { formatDurationMs, formatMoneyUsd, formatRate } from '../text/units.js';
 import { safeText } from '../text/safe-text.js';
@@ -38,7 +38,8 @@ export function sweepTitle(result: SweepResult): string {
   const cells = result.totalPoints / Math.max(1, result.variants.length);
   const grid = result.variants.length > 1 ? `${cells} x ${result.variants.length} variants` : `${cells}`;
   const shard = result.shard ? `  shard ${result.shard}: ${result.points.length} of` : '';
-  return `sweep ${safeText(result.scenario)}  ${seeds}  ${integer(result.requests)} requests${shard}  ${result.totalPoints} points (${grid})`;
+  const sampled = result.sample !== undefined ? ` (${Number((result.sample * 100).toPrecision(6))}% sampled, scaled back)` : '';
+  return `sweep ${safeText(result.scenario)}  ${seeds}  ${integer(result.requests)} requests${sampled}${shard}  ${result.totalPoints} points (${grid})`;
 }
 
 /** Whether the variant column says anything: not for a sweep of the scenario as written. */
@@ -53,14 +54,20 @@ function metricCell(metric: HeadlineMetric, point: SweepPoint): string {
   return half === undefined || half === null ? value : `${value} ± ${formatMetricValue(metric.unit, half)}`;
 }
 
+/** The metrics a sweep shows: the session figures only when its points ran sessions. */
+export function sweepMetrics(result: SweepResult): readonly HeadlineMetric[] {
+  return shownMetrics(result.points.map((p) => p.metrics));
+}
+
 function rows(result: SweepResult): { head: string[]; body: string[][] } {
   const variant = showVariant(result);
-  const head = ['#', ...result.params.map(safeText), ...(variant ? ['variant'] : []), ...HEADLINE_METRICS.map((m) => m.label)];
+  const shown = sweepMetrics(result);
+  const head = ['#', ...result.params.map(safeText), ...(variant ? ['variant'] : []), ...shown.map((m) => m.label)];
   const body = result.points.map((point) => [
     String(point.index),
     ...result.params.map((key) => safeText(String(point.params[key]))),
     ...(variant ? [safeText(point.variant)] : []),
-    ...HEADLINE_METRICS.map((metric) => metricCell(metric, point)),
+    ...shown.map((metric) => metricCell(metric, point)),
   ]);
   return { head, body };
 }
@@ -99,10 +106,11 @@ export function renderSweepMarkdown(result: SweepResult): string {
  */
 export function renderSweepCsv(result: SweepResult): string {
   const replicated = result.replications > 1;
-  const head = ['index', ...result.params, 'variant', ...HEADLINE_METRICS.flatMap((m) => (replicated ? [m.key, `${m.key}_low`, `${m.key}_high`] : [m.key]))];
+  const shown = sweepMetrics(result);
+  const head = ['index', ...result.params, 'variant', ...shown.flatMap((m) => (replicated ? [m.key, `${m.key}_low`, `${m.key}_high`] : [m.key]))];
   const lines = [head.map(csvCell).join(',')];
   for (const point of result.points) {
-    const metrics = HEADLINE_METRICS.flatMap((m) => {
+    const metrics = shown.flatMap((m) => {
       const interval = point.intervals?.[m.key];
       return replicated ? [point.metrics[m.key], interval?.low ?? point.metrics[m.key], interval?.high ?? point.metrics[m.key]] : [point.metrics[m.key]];
     });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { scaleForSample } from '../engine/sampling.js';
 import { simulate } from '../engine/simulator.js';
 import { buildResult, round } from '../metrics/results.js';
 import { HARNESS_SIM_VERSION } from '../metrics/version.js';
 import { confidenceInterval, roundInterval, type Interval } from '../report/confidence.js';
-import { HEADLINE_KEYS, headlineValues, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
+import { HEADLINE_KEYS, hasSessionValues, headlineValues, isSessionMetric, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 import type { SweepPoint, SweepResult } from '../report/sweep-types.js';
 import { deriveVariant, VariantError, type NamedScenario } from '../report/variants.js';
 import { ScenarioError, formatIssue, type ScenarioIssue } from '../scenario/errors.js';
@@ -28,6 +29,8 @@ export interface SweepTask {
   /** `--set` strings first, then the point's params as `{ key, value }` (params win). */
   overrides: ScenarioOverride[];
   requests?: number;
+  /** `--sample`: the simulated fraction of the traffic. */
+  sample?: number;
   seed: number;
   /** Layer variant spec (`all`, `none`, `retry+breaker`). */
   variant: string;
@@ -37,7 +40,7 @@ export interface SweepTask {
 export function runTask(task: SweepTask): HeadlineValues {
   const scenario = parseScenarioText(readThrough(task.sources, task.file), task.file, { overrides: task.overrides, sources: task.sources });
   const variant = deriveVariant(scenario, task.variant).scenario;
-  return headlineValues(buildResult(variant.name, simulate(variant, { seed: task.seed, requests: task.requests })));
+  return headlineValues(buildResult(variant.name, simulate(variant, { seed: task.seed, requests: task.requests, ...(task.sample !== undefined ? { sample: task.sample } : {}) })));
 }
 
 /** What a sweep runs: the scenario, grid, variants, seeds and gates. */
@@ -50,6 +53,8 @@ export interface SweepOptions {
   set: readonly string[];
   seed?: number;
   requests?: number;
+  /** `--sample`: simulate this fraction of each point's traffic, figures scaled back. */
+  sample?: number;
   replications: number;
   shard?: Shard;
   /** The checks gates apply: recorded in the result's `slo` so `merge` can apply them too. */
@@ -83,6 +88,7 @@ export function planSweep(options: SweepOptions): SweepPlan {
   // Read once: every point, in any thread, is loaded from this snapshot of the files.
   const { sources, scenario: base } = snapshotScenario(options.file, { overrides: options.set, sources: options.sources });
   const grid = buildGrid(options.params, options.variants);
+  if (options.sample !== undefined) checkSample(base, options);
   checkSweepRuns(grid.length, options.replications, options.maxRuns);
   const cellCount = grid.length / options.variants.length;
   const cellSeeds: number[] = [];
@@ -102,6 +108,7 @@ export function planSweep(options: SweepOptions): SweepPlan {
       sources,
       overrides: [...options.set, ...pointOverrides(point)],
       ...(options.requests !== undefined ? { requests: options.requests } : {}),
+      ...(options.sample !== undefined ? { sample: options.sample } : {}),
       seed: cellSeeds[point.index % cellCount]! + r,
       variant: point.variant,
     })),
@@ -110,6 +117,7 @@ export function planSweep(options: SweepOptions): SweepPlan {
     scenario: base.name,
     seed: options.seed ?? base.seed,
     requests: options.requests ?? base.workload.requests,
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
     replications: options.replications,
     params: options.params.map((p) => p.key),
     variants: [...options.variants],
@@ -118,6 +126,18 @@ export function planSweep(options: SweepOptions): SweepPlan {
     ...(options.checks.length > 0 ? { slo: options.checks.map((c) => ({ metric: c.metric, operator: c.op, limit: c.limit })) } : {}),
   };
   return { header, points, tasks, sources };
+}
+
+/** Refuses, before any work, a `--sample` no point could run: a replayed trace, or less than one request. */
+function checkSample(base: NamedScenario, options: SweepOptions): void {
+  const asked = options.requests ?? base.workload.requests;
+  if (asked * options.sample! < 1) throw new SweepSpecError(`--sample: expected a fraction that leaves at least one request to simulate, got ${options.sample} of ${asked} requests`);
+  try {
+    scaleForSample(base, options.sample!);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new SweepSpecError(error.issues.map(formatIssue).join('\n'));
+    throw error;
+  }
 }
 
 /** What a shard records of the command that wrote it (`SweepResult.part`), for `merge` to compare. */
@@ -256,6 +276,8 @@ export function summarisePoint(point: GridPoint, runs: readonly HeadlineValues[]
   const metrics = {} as Record<HeadlineKey, number>;
   const intervals = {} as Record<HeadlineKey, Interval>;
   for (const key of HEADLINE_KEYS) {
+    // Session figures only for a scenario with sessions, so other sweeps keep their shape.
+    if (isSessionMetric(key) && !runs.some(hasSessionValues)) continue;
     const interval = confidenceInterval(runs.map((run) => run[key]));
     metrics[key] = round(interval.mean);
     intervals[key] = roundInterval(interval);
@@ -271,11 +293,12 @@ export function summarisePoint(point: GridPoint, runs: readonly HeadlineValues[]
 export function sweepResult(header: Omit<SweepResult, 'points'>, points: readonly SweepPoint[]): SweepResult {
   const ordered = [...points].sort((a, b) => a.index - b.index);
   const pick = <T>(record: Record<HeadlineKey, T>, copy: (value: T) => T = (value) => value) =>
-    Object.fromEntries(HEADLINE_KEYS.map((key) => [key, copy(record[key])])) as Record<HeadlineKey, T>;
+    Object.fromEntries(HEADLINE_KEYS.filter((key) => key in record).map((key) => [key, copy(record[key])])) as Record<HeadlineKey, T>;
   return {
     scenario: header.scenario,
     seed: header.seed,
     requests: header.requests,
+    ...(header.sample !== undefined ? { sample: header.sample } : {}),
     replications: header.replications,
     params: [...header.params],
     variants: [...header.variants],

@@ -1,4 +1,5 @@
 /** Number formatting shared by the reports. */
+import { grouped } from './grouped.js';
 
 /**
  * `value` to `digits` decimals, unless that would print a value that is not exactly one
@@ -48,7 +49,7 @@ export function rateWithCount(rate: number, total: number, digits = 3): string {
 /** A count with a K/M/B suffix when that is exact to one decimal (`10M`, `2.5M`, `1,234`). */
 export function shortCount(value: number): string {
   for (const [suffix, size] of [['B', 1e9], ['M', 1e6], ['K', 1e3]] as const) {
-    if (value >= size && Number.isInteger((value / size) * 10)) return `${(value / size).toLocaleString('en-US', { maximumFractionDigits: 1 })}${suffix}`;
+    if (value >= size && Number.isInteger((value / size) * 10)) return `${grouped(value / size, 1)}${suffix}`;
   }
   return integer(value);
 }
@@ -84,11 +85,11 @@ function twoUnits(whole: number, big: number, bigName: string, small: number, sm
 }
 
 export function usd(value: number): string {
-  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: value < 100 ? 2 : 0 })}`;
+  return `$${grouped(value, value < 100 ? 2 : 0)}`;
 }
 
 export function integer(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return grouped(Math.round(value));
 }
 
 export function multiplier(value: number): string {

@@ -14,6 +14,8 @@ import type { ParsedScenario } from '../scenario/schema.js';
 
 /** Requests per golden run, unless the scenario needs more to reach its events (see `goldenRequests`). */
 export const GOLDEN_REQUESTS = 20_000;
+/** Sessions per golden run of a scenario with `workload.sessions`: each is tens of model and tool calls. */
+export const GOLDEN_SESSIONS = 2_000;
 /** Where the bundled scenarios live, relative to the repository root. */
 export const SCENARIO_DIR = 'scenarios';
 /** Where the golden results live, relative to the repository root. */
@@ -46,7 +48,8 @@ export function goldenRequests(scenario: ParsedScenario): number {
     ...scenario.workload.schedules,
   ];
   const reachMs = windows.reduce((latest, w) => Math.max(latest, w.at + 2 * w.for), 0);
-  return Math.min(total, Math.max(GOLDEN_REQUESTS, Math.ceil(reachMs * ratePerMs)));
+  const floor = scenario.workload.sessions ? GOLDEN_SESSIONS : GOLDEN_REQUESTS;
+  return Math.min(total, Math.max(floor, Math.ceil(reachMs * ratePerMs)));
 }
 
 /** Runs one bundled scenario the golden way and returns its result without the timeline. */

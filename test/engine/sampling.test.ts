@@ -32,6 +32,23 @@ layers:
     expect(scaled.duration).toBe(scenario.duration);
   });
 
+  it('scales back by the requests asked for over those simulated, not by 1/fraction, so rounding never shows', () => {
+    const retry = parseScenarioText(readFileSync('scenarios/retry-basics.yaml', 'utf8'), 'scenarios/retry-basics.yaml');
+    // 1,001 x 0.3 = 300.3: 300 requests are simulated, and they stand for 1,001 (1/0.3 would make 1,000).
+    const output = simulate(retry, { requests: 1001, sample: 0.3 });
+    expect(output.sampleScale.counts).toBeCloseTo(1001 / 300, 12);
+    const result = buildResult('r', output);
+    expect(result.requests).toBe(1001);
+    expect(result.sampling).toMatchObject({ fraction: 0.3, simulatedRequests: 300 });
+    // Per-time figures scale by the scenario's rate over the sampled one (the scenario's requests, rounded alike).
+    expect(output.sampleScale.rate).toBeCloseTo(retry.workload.requests / Math.round(retry.workload.requests * 0.3), 12);
+  });
+
+  it('refuses a fraction that leaves less than one request, naming --sample', () => {
+    expect(() => simulate(seedLab, { requests: 5, sample: 0.1 })).toThrow(/expected a fraction that leaves at least one request to simulate, got 0\.1 of 5 requests \(0\.5\)/);
+    expect(simulate(seedLab, { requests: 10, sample: 0.1 }).requests).toBe(1);
+  });
+
   it('reports the whole traffic: request and call counts scaled back, cost per month unchanged within sampling error', () => {
     const full = buildResult('full', simulate(seedLab, { requests: 200_000 }));
     const sampled = buildResult('sampled', simulate(seedLab, { requests: 200_000, sample: 0.1 }));

@@ -28,6 +28,37 @@ describe('LatencyHistogram', () => {
     }
   });
 
+  it('answers exactly what hdr-histogram-js answers when it holds the same counts (its percentiles, max and recorded values)', () => {
+    // The counts the library held before this class did its arithmetic itself: a value below
+    // 2^31 us recorded as its slot's lowest value (the old front buffer's flush), a larger one
+    // as itself.
+    const ours = new LatencyHistogram();
+    const reference = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, useWebAssembly: false }) as hdr.JsHistogram;
+    const random = seedrandom('exact');
+    for (let i = 0; i < 50_000; i++) {
+      // 1 ns to ~10 years, heavier below a minute, and a run of equal values at the edges.
+      const ms = i % 1000 === 0 ? 2 ** 31 / 1000 : Math.exp(random() * (i % 7 === 0 ? 30 : 20) - 13);
+      ours.record(ms);
+      const us = Math.max(1, Math.round(ms * 1000));
+      reference.recordValue(us < 2 ** 31 ? reference.lowestEquivalentValue(us) : us);
+    }
+    const percentiles = [0, 1e-6, 0.1, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 99.9999, 100];
+    for (let i = 0; i < 200; i++) percentiles.push(random() * 100);
+    for (const p of percentiles) expect(ours.percentileMs(p)).toBe(reference.getValueAtPercentile(p) / 1000);
+    expect(ours.maxMs).toBe(reference.maxValue / 1000);
+    const lowest: number[] = [];
+    const values = reference.recordedValuesIterator;
+    values.reset();
+    while (values.hasNext()) {
+      const step = values.next();
+      for (let k = 0; k < step.countAtValueIteratedTo; k++) lowest.push(reference.lowestEquivalentValue(step.valueIteratedTo) / 1000);
+    }
+    const replay = new LatencyHistogram();
+    for (const ms of lowest) replay.record(ms);
+    expect(ours.buckets()).toEqual(replay.buckets());
+    expect(ours.buckets().reduce((sum, [, n]) => sum + n, 0)).toBe(50_000);
+  });
+
   it('keeps the exact mean and count, and answers queries between recordings', () => {
     const h = new LatencyHistogram();
     h.record(100);

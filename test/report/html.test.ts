@@ -19,7 +19,7 @@ describe('renderSweepHtml', () => {
   const charts = chartsOf(html);
 
   it('draws a line chart per headline metric that is not zero everywhere, one line per variant and a point per grid point', () => {
-    expect([...charts.keys()]).toEqual(HEADLINE_METRICS.filter((m) => !ZERO_METRICS.includes(m.key)).map((m) => `sweep-${m.key}`));
+    expect([...charts.keys()]).toEqual(HEADLINE_METRICS.filter((m) => !m.session && !ZERO_METRICS.includes(m.key)).map((m) => `sweep-${m.key}`));
     for (const svg of charts.values()) {
       expect(count(svg, 'data-series=')).toBe(2);
       expect(count(svg, 'data-point=')).toBe(20);
@@ -82,7 +82,7 @@ describe('renderCompareHtml', () => {
   const charts = chartsOf(html);
 
   it('draws a bar per variant for every metric that is not zero for all of them, with 95% whiskers when replicated', () => {
-    const drawn = HEADLINE_METRICS.filter((m) => compared.some((v) => v.values[m.key].mean !== 0));
+    const drawn = HEADLINE_METRICS.filter((m) => !m.session && compared.some((v) => v.values[m.key].mean !== 0));
     expect(drawn.length).toBeGreaterThanOrEqual(6);
     expect([...charts.keys()]).toEqual(drawn.map((m) => `compare-${m.key}`));
     for (const svg of charts.values()) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { simulate } from '../../src/engine/simulator.js';
 import { buildResult, type RunResult } from '../../src/metrics/results.js';
 import { compareVariants, type ComparedVariant } from '../../src/report/comparison.js';
-import { HEADLINE_KEYS, type HeadlineKey } from '../../src/metrics/headline.js';
+import { HEADLINE_KEYS, isSessionMetric, type HeadlineKey } from '../../src/metrics/headline.js';
 import type { SweepResult } from '../../src/report/sweep-types.js';
 import { deriveVariant } from '../../src/report/variants.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
@@ -44,7 +44,10 @@ export function syntheticSweep(): SweepResult {
     for (let i = 0; i < 10; i++) {
       const rate = i / 10;
       const metrics = {} as Record<HeadlineKey, number>;
-      HEADLINE_KEYS.forEach((key, k) => (metrics[key] = ZERO_METRICS.includes(key) ? 0 : (k + 1) * rate ** (v + 2)));
+      // A sweep of a scenario without sessions has no session figures.
+      HEADLINE_KEYS.forEach((key, k) => {
+        if (!isSessionMetric(key)) metrics[key] = ZERO_METRICS.includes(key) ? 0 : (k + 1) * rate ** (v + 2);
+      });
       metrics.visibleFailureRate = v === 0 ? rate ** 3 : Math.min(1, rate * 2);
       points.push({ index: v * 10 + i, params: { [param]: rate }, variant, metrics });
     }

@@ -1,8 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulate } from '../../src/engine/simulator.js';
+import { headlineValues } from '../../src/metrics/headline.js';
+import { buildResult, round } from '../../src/metrics/results.js';
 import { HARNESS_SIM_VERSION } from '../../src/metrics/version.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
 import type { SweepResult } from '../../src/report/sweep-types.js';
 import { parseParamOption, parseShard } from '../../src/sweep/grid.js';
 import { MergeError, mergeParts, readPart, type SweepPart } from '../../src/sweep/merge.js';
@@ -57,6 +61,22 @@ describe('merge joins only parts of one sweep', () => {
     const a = await part(1, 2);
     const b = await part(2, 2, { set: ['upstream.models.m.errors.rate=6%'] });
     expect(() => mergeParts([a, b])).toThrow(new MergeError('merge: part-2.json is not part of the same sweep as part-1.json: the scenario content (after extends and --set) differs (' + `scenarioSha256 ${b.result.part!.scenarioSha256.slice(0, 12)} vs ${a.result.part!.scenarioSha256.slice(0, 12)})`));
+  });
+
+  it('refuses a part sampled differently', async () => {
+    const a = await part(1, 2, { sample: 0.5 });
+    const b = await part(2, 2);
+    expect(a.result.sample).toBe(0.5);
+    expect(() => mergeParts([a, b])).toThrow(/is not part of the same sweep as part-1\.json: sample null vs 0\.5/);
+  });
+
+  it('runs a sampled point exactly as run --sample does', async () => {
+    const sweep = await executeSweep(planSweep(options({ sample: 0.5 })), 1);
+    const scenario = parseScenarioText(readFileSync(file, 'utf8'), file, { overrides: ['layers.retry.maxAttempts=2'] });
+    const run = headlineValues(buildResult('m', simulate(scenario, { requests: 1000, sample: 0.5, seed: 5 })));
+    expect(sweep.points[1]!.metrics.loadMultiplier).toBe(round(run.loadMultiplier));
+    expect(sweep.points[1]!.metrics.monthlyCost).toBe(round(run.monthlyCost));
+    expect(() => planSweep(options({ sample: 0.0001 }))).toThrow(/--sample: expected a fraction that leaves at least one request to simulate, got 0\.0001 of 1000 requests/);
   });
 
   it('refuses a part of a grid with other values for the same keys', async () => {

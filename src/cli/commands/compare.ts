@@ -7,7 +7,7 @@ import { deriveVariant, eachLayerVariants, ladderVariants, leaveOneOutVariants, 
 import { loadScenarioFile } from '../../scenario/load.js';
 import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
-import { formatOption, requestsOption, seedOption } from '../options.js';
+import { formatOption, requestsOption, sampleOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
 import { printRunWarnings, REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationSeeds, replicationsOption, runSeeds, watchRuns } from '../replicate.js';
 import type { RunResult } from '../../metrics/results.js';
@@ -20,6 +20,7 @@ interface CompareFlags extends GateFlags {
   ladder?: boolean;
   seed?: number;
   requests?: number;
+  sample?: number;
   replications: number;
   format: 'table' | 'json' | 'md';
   out?: string;
@@ -65,6 +66,7 @@ export function registerCompare(program: Command): void {
     .option('--ladder', 'all layers off, then add capacity, routing, breaker, retry, scope, cache one at a time')
     .option('--seed <n>', 'seed for every variant (default: the first scenario\'s)', seedOption)
     .option('--requests <n>', 'simulate only the first N requests of each variant (e.g. 200K)', requestsOption)
+    .option('--sample <fraction>', 'simulate this fraction of each variant\'s traffic (e.g. 0.1), capacities scaled alike; counts and cost are scaled back', sampleOption)
     .option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)
     .option('--format <format>', 'table, json or md', formatOption(['table', 'json', 'md'] as const), 'table')
     .option('--out <file>', 'write the report to a file (atomically) instead of stdout')
@@ -72,15 +74,17 @@ export function registerCompare(program: Command): void {
     .option('--report <file>', REPORT_HELP);
   addGateOptions(command).action((files: string[], flags: CompareFlags) => {
     if (flags.layers && flags.ladder) throw new UsageError('--layers and --ladder cannot be combined; pick one');
+    if (flags.replications > 1 && flags.sample !== undefined) throw new UsageError('--sample with --replications: a sampled run has its own sampling error, which the intervals would mix in; drop one of them');
     const scenarios = files.map((file) => loadScenarioFile(file, { overrides: flags.set }).scenario);
     const variants = buildVariants(scenarios, flags);
+    const checks = variants.map((v) => checksFor(v.scenario, flags));
     const seeds = replicationSeeds(flags.seed ?? scenarios[0]!.seed, flags.replications);
     const watch = watchRuns('compare');
     let runs: { label: string; results: RunResult[] }[];
     try {
       runs = variants.map((v, i) => {
         const progress = watch.progress ? (done: number) => watch.progress!((i + done) / variants.length) : undefined;
-        return { label: v.label, results: runSeeds(v.scenario, seeds, flags.requests, progress) };
+        return { label: v.label, results: runSeeds(v.scenario, seeds, flags.requests, progress, flags.sample) };
       });
     } finally {
       watch.clear();
@@ -90,7 +94,7 @@ export function registerCompare(program: Command): void {
     // A ladder or a list of layer specs (other than `all`) on one file labels each column by its layers.
     const layersInLabels = scenarios.length === 1 && (flags.ladder === true || (flags.layers !== undefined && !flags.layers.some((spec) => spec.trim() === 'all')));
     const warnings = printRunWarnings(runs.flatMap((r) => r.results));
-    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels, ...(warnings.length > 0 ? { warnings } : {}) };
+    const header = { seeds, requests: first.requests, monthlyExtrapolation: first.monthlyExtrapolation, layersInLabels, ...(flags.sample !== undefined ? { sample: flags.sample } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
     const text =
       flags.format === 'json'
         ? JSON.stringify(comparisonJson(compared, header), null, 2)
@@ -100,7 +104,7 @@ export function registerCompare(program: Command): void {
     emit(text, flags.out);
     if (flags.report) writeFileAtomic(flags.report, renderCompareHtml(compared, { ...header, scenarios: [...new Set(scenarios.map((s) => s.name))] }));
     applyGates(
-      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checksFor(variants[i]!.scenario.slo, flags) })),
+      compared.map((c, i) => ({ label: c.label, values: means(c.values), checks: checks[i]! })),
       flags,
     );
   });

@@ -51,6 +51,7 @@ export function registerRun(program: Command): void {
     .option('--calls-sample <fraction>', "with --calls-out: keep the calls of this seeded fraction of requests (whole sessions), e.g. 0.01", callsSampleOption)
     .action((file: string, flags: RunFlags) => {
       const { scenario } = loadScenarioFile(file, { overrides: flags.set });
+      const checks = checksFor(scenario, flags);
       if (flags.callsSample !== undefined && flags.callsOut === undefined) throw new UsageError('--calls-sample: keeps a share of the calls --calls-out writes; add --calls-out FILE');
       if (flags.replications > 1 && flags.callsOut !== undefined) throw new UsageError('--calls-out writes the calls of one run; drop --replications (or run each seed with --seed)');
       if (flags.replications > 1 && (flags.report || flags.chart)) {
@@ -76,6 +77,6 @@ export function registerRun(program: Command): void {
       emit(text, flags.out);
       if (flags.report) writeFileAtomic(flags.report, renderRunHtml(result));
       if (flags.chart) writeChart(runTerminalChart(result), flags.format === 'json' && !flags.out);
-      applyGates([{ label: scenario.name, values: headlineValues(result), checks: checksFor(scenario.slo, flags) }], flags);
+      applyGates([{ label: scenario.name, values: headlineValues(result), checks }], flags);
     });
 }

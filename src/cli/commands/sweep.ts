@@ -12,7 +12,7 @@ import { progressLine } from '../progress.js';
 import { parseShardOption } from '../../sweep/shard-env.js';
 import { UsageError } from '../errors.js';
 import { addGateOptions, applyGates, checksFor, type GateFlags } from '../gates.js';
-import { formatOption, requestsOption, seedOption } from '../options.js';
+import { formatOption, requestsOption, sampleOption, seedOption } from '../options.js';
 import { emit } from '../output.js';
 import { REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption } from '../replicate.js';
 import { collectSet, SET_FLAGS, SET_HELP } from '../set-option.js';
@@ -28,6 +28,7 @@ interface SweepFlags extends SweepOutputFlags {
   layers?: string[];
   seed?: number;
   requests?: number;
+  sample?: number;
   replications: number;
   jobs?: number;
   shard?: Shard;
@@ -99,6 +100,7 @@ export function registerSweep(program: Command): void {
     )
     .option('--layers <variants>', 'also sweep layer variants: none, all, or names joined by + (retry,retry+breaker)', layersOption)
     .option('--requests <n>', 'simulate only the first N requests at each point (e.g. 20K)', requestsOption)
+    .option('--sample <fraction>', 'simulate this fraction of each point\'s traffic (e.g. 0.1), capacities scaled alike; counts and cost are scaled back', sampleOption)
     .option('--seed <n>', 'seed for every point (default: the scenario\'s)', seedOption)
     .option(REPLICATIONS_FLAGS, REPLICATIONS_HELP, replicationsOption, 1)
     .option('--format <format>', 'table, json, csv or md (default: from --out\'s extension, else table)', formatOption(SWEEP_FORMATS))
@@ -129,9 +131,10 @@ export function registerSweep(program: Command): void {
         set: flags.set,
         seed: flags.seed,
         requests: flags.requests,
+        ...(flags.sample !== undefined ? { sample: flags.sample } : {}),
         replications: flags.replications,
         shard: flags.shard,
-        checks: checksFor(base.slo, flags),
+        checks: checksFor(base, flags),
       }),
     );
     const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), plan.tasks.length));

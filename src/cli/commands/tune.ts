@@ -16,6 +16,7 @@ import { executeTune, planTune } from '../../tune/run.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { printErr } from '../print.js';
 import { progressLine } from '../progress.js';
+import { isSessionMetric } from '../../metrics/headline.js';
 import { ASSERT_FLAGS, assertionOption, checksFor, type GateFlags } from '../gates.js';
 import { formatOption, requestsOption, seedOption } from '../options.js';
 import { emit, writeFileAtomic } from '../output.js';
@@ -110,7 +111,10 @@ export function registerTune(program: Command): void {
         throw new UsageError(`--out: writes the best configuration as a scenario, so it must end in .yaml or .yml, got "${flags.out}" (for the JSON result use --format json)`);
       }
       const base = loadScenarioFile(file, { overrides: flags.set }).scenario;
-      const constraints = checksFor(base.slo, { assert: flags.assert });
+      const constraints = checksFor(base, { assert: flags.assert });
+      if (!base.workload.sessions && isSessionMetric(objective.metric)) {
+        throw new UsageError(`--${objective.direction}: ${objective.metric} is an agent-session figure, and this scenario has no workload.sessions`);
+      }
       const cells = flags.param.reduce((n, p) => n * p.values.length, 1);
       const plan = usage(() =>
         planTune({
