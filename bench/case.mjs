@@ -11,6 +11,8 @@ const [target, requestsArg] = process.argv.slice(2);
 const requests = Number(requestsArg);
 const started = performance.now();
 let events = 0;
+/** Model calls made (with sessions, each session makes tens); requests otherwise. */
+let modelCalls = requests;
 if (target === 'floor') {
   // The unavoidable work of the retry-only case: the same variates per request
   // (gap, tenant, difficulty, 2 token draws, fail draw, latency draw) and one histogram record.
@@ -37,6 +39,7 @@ if (target === 'floor') {
   const { scenario } = loadScenarioFile(target);
   const output = simulate(scenario, { requests });
   events = output.events;
+  modelCalls = output.metrics.modelCalls;
 }
 const wallMs = performance.now() - started;
-console.log(JSON.stringify({ wallMs, events, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ wallMs, events, modelCalls, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
