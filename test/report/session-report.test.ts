@@ -18,6 +18,7 @@ describe('reports of agent sessions', () => {
   it('print an agent-sessions table with the sessions block\'s figures, and none without sessions', () => {
     const text = renderRunTable(withSessions, false);
     const s = withSessions.sessions!;
+    expect(text.split('\n')[0]).toBe(`support-agent  seed 42  300 sessions (${withSessions.requests.toLocaleString('en-US')} model calls)`);
     expect(text).toContain('agent sessions');
     expect(text).toContain(`sessions / turns`);
     expect(text).toContain(`300 / ${s.turns.toLocaleString('en-US')}`);
