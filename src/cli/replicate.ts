@@ -5,7 +5,7 @@ import { buildResult, type RunResult } from '../metrics/results.js';
 import { headlineSeries, means, roundInterval, summarise } from '../report/confidence.js';
 import { integer, ms } from '../text/format.js';
 import { safeText } from '../text/safe-text.js';
-import { formatMetricValue, HEADLINE_METRICS } from '../metrics/headline.js';
+import { formatMetricValue, shownMetrics } from '../metrics/headline.js';
 import { useColor } from '../report/table.js';
 import type { NamedScenario } from '../report/variants.js';
 import { printErr } from './print.js';
@@ -83,7 +83,7 @@ export function replicatedJson(name: string, seeds: readonly number[], results: 
   const summary = summarise(results);
   const series = headlineSeries(results);
   const metrics: Record<string, unknown> = {};
-  for (const metric of HEADLINE_METRICS) metrics[metric.key] = { ...roundInterval(summary[metric.key]), values: series[metric.key] };
+  for (const metric of shownMetrics(results.some((r) => r.sessions !== undefined))) metrics[metric.key] = { ...roundInterval(summary[metric.key]), values: series[metric.key] };
   const first = results[0];
   return {
     scenario: name,
@@ -103,7 +103,7 @@ export function renderReplicatedTable(name: string, seeds: readonly number[], re
   const c = new Chalk({ level: color ? 1 : 0 });
   const summary = summarise(results);
   const table = new Table({ head: ['metric', 'mean', '95% CI', '±'].map((h) => c.bold(h)), style: { head: [], border: [] } });
-  for (const metric of HEADLINE_METRICS) {
+  for (const metric of shownMetrics(results.some((r) => r.sessions !== undefined))) {
     const s = summary[metric.key];
     const f = (v: number) => formatMetricValue(metric.unit, v);
     table.push([metric.label, f(s.mean), s.halfWidth === null ? '-' : `${f(s.low)} .. ${f(s.high)}`, s.halfWidth === null ? '-' : f(s.halfWidth)]);

@@ -23,7 +23,7 @@ const COMMANDS: readonly { name: string; args: string; options: boolean; descrip
   { name: 'merge', args: '<parts...>', options: true, description: 'join the parts of a sharded sweep (sweep --shard i/n) and print it as one sweep' },
   { name: 'tune', args: '<file>', options: true, description: 'find the configuration that minimises a metric (default monthlyCost) subject to SLO constraints, racing configurations under common random numbers' },
   { name: 'lab', args: '<file>', options: true, description: 'run every on/off combination of the layers at several upstream error rates and write an interactive page of the real runs' },
-  { name: 'verify', args: '', options: true, description: 'check the simulator against closed forms (retries, queues, quotas, latency, cache, breaker)' },
+  { name: 'verify', args: '', options: true, description: 'check the simulator against closed forms (retries, queues, quotas, latency, cache, breaker, episodes, clients, sessions)' },
   { name: 'fit', args: '<files...>', options: true, description: 'fit a scenario from your own call logs or traces (OTLP JSON, JSONL/CSV call logs, agent-trace sessions)' },
 ];
 

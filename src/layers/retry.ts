@@ -1,7 +1,8 @@
 import type { Clock, RandomSource } from './types.js';
 
 /** Jitter formulas from the AWS Architecture Blog, "Exponential Backoff And Jitter" (2015). */
-export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
+export const JITTERS = ['none', 'full', 'equal', 'decorrelated'] as const;
+export type Jitter = (typeof JITTERS)[number];
 
 export interface RetryOptions {
   /** Attempts in all, counting the first: 3 means one call and up to two retries. */
@@ -37,6 +38,8 @@ export class RetryPolicy {
     if (!(o.baseDelayMs >= 0)) throw new RangeError(`baseDelayMs must be >= 0, got ${o.baseDelayMs}`);
     if (!(o.multiplier >= 1)) throw new RangeError(`multiplier must be >= 1, got ${o.multiplier}`);
     if (!(o.maxDelayMs >= o.baseDelayMs)) throw new RangeError(`maxDelayMs must be >= baseDelayMs, got ${o.maxDelayMs}`);
+    // Checked here, not left to delayMs's switch, which would return undefined for a typo.
+    if (!JITTERS.includes(o.jitter)) throw new RangeError(`jitter must be one of ${JITTERS.join(', ')}, got ${JSON.stringify(o.jitter)}`);
     this.options = o;
   }
 

@@ -4,9 +4,10 @@ import type { ComparedVariant } from './comparison.js';
 import type { Interval } from './confidence.js';
 import { integer } from '../text/format.js';
 import { sessionRows } from './session-table.js';
-import { formatMetricDelta, formatMetricValue, formatRelative, HEADLINE_METRICS, headlineValues, shownMetrics, type HeadlineKey, type HeadlineMetric, type MetricUnit } from '../metrics/headline.js';
+import { formatMetricDelta, formatMetricValue, formatRelative, headlineMetric, headlineValues, shownMetrics, type HeadlineMetric, type MetricUnit } from '../metrics/headline.js';
 import { barChart, escapeXml, formatCompact, formatElapsed, histogramChart, lineChart, timelineChart, type AxisTick, type LinePoint, type ReferenceLine } from './svg.js';
 import type { SweepPoint, SweepResult } from './sweep-types.js';
+import { meetsBound, type SloOperator } from '../slo/expression.js';
 
 /**
  * Self-contained HTML reports: one file with inline CSS and inline SVG charts, no script,
@@ -98,21 +99,6 @@ export function metaLine(pairs: readonly [string, string][]): string {
   return pairs.map(([k, v]) => `${escapeXml(k)} <b>${escapeXml(v)}</b>`).join(' &nbsp;·&nbsp; ');
 }
 
-function satisfiesBound(operator: string, limit: number, value: number): boolean {
-  switch (operator) {
-    case '<':
-      return value < limit;
-    case '<=':
-      return value <= limit;
-    case '>':
-      return value > limit;
-    case '>=':
-      return value >= limit;
-    default:
-      return true;
-  }
-}
-
 function withInterval(unit: MetricUnit, value: number, interval: Interval | undefined): string {
   const text = formatMetricValue(unit, value);
   return interval && interval.halfWidth !== null ? `${text} ± ${formatMetricValue(unit, interval.halfWidth)}` : text;
@@ -141,7 +127,7 @@ export function renderSweepHtml(result: SweepResult): string {
       ['points', result.shard ? `${result.points.length} of ${result.totalPoints} (shard ${result.shard})` : String(result.points.length)],
     ]),
   ];
-  if (result.slo?.length) meta.push(metaLine(result.slo.map((s) => ['SLO', `${s.metric} ${s.operator} ${axisFormat(headlineUnit(s.metric))(s.limit)}`])));
+  if (result.slo?.length) meta.push(metaLine(result.slo.map((s) => ['SLO', `${s.metric} ${s.operator} ${axisFormat(headlineMetric(s.metric).unit)(s.limit)}`])));
   const drawn: string[] = [];
   const zero: string[] = [];
   for (const metric of shownMetrics(result.points.map((p) => p.metrics))) {
@@ -154,10 +140,6 @@ export function renderSweepHtml(result: SweepResult): string {
   }
   const note = zero.length ? `<p class="meta">Zero at every point, not drawn: ${escapeXml(zero.join(', '))}.</p>` : '';
   return page(`Sweep: ${result.scenario}`, meta, note + drawn.join('\n'));
-}
-
-function headlineUnit(key: HeadlineKey): MetricUnit {
-  return HEADLINE_METRICS.find((m) => m.key === key)!.unit;
 }
 
 /** The values a parameter takes, numbers ascending, text in grid order. */
@@ -213,7 +195,7 @@ function sweepLines(result: SweepResult, metric: HeadlineMetric, param: string):
       if (!point) return '';
       const value = point.metrics[metric.key];
       const text = withInterval(metric.unit, value, point.intervals?.[metric.key]);
-      return slo.every((s) => satisfiesBound(s.operator, s.limit, value)) ? text : { text, className: 'fail' };
+      return slo.every((s) => meetsBound(s.operator as SloOperator, s.limit, value)) ? text : { text, className: 'fail' };
     }),
   ]);
   return section(chart, table([param, ...cells.keys()], rows));

@@ -49,7 +49,9 @@ export function renderRunTable(result: RunResult, color: boolean): string {
     headline.push(['sampled', `${percent(result.sampling.fraction, 1)} of traffic; visible failure 95% CI ${percent(low!)}..${percent(high!)}`]);
   }
 
-  const title = `${c.bold(safeText(result.scenario))}  seed ${result.seed}  ${integer(result.requests)} requests`;
+  // With sessions, `requests` counts model calls: name the sessions first.
+  const volume = result.sessions ? `${integer(result.sessions.count)} sessions (${integer(result.requests)} model calls)` : `${integer(result.requests)} requests`;
+  const title = `${c.bold(safeText(result.scenario))}  seed ${result.seed}  ${volume}`;
   const layers = `layers on: ${result.layersOn.length > 0 ? result.layersOn.join(', ') : 'none'}`;
   const parts = [title, layers, headline.toString()];
   if (result.sessions) {

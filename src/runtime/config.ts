@@ -38,7 +38,7 @@ export function isHarnessConfig(value: unknown): value is HarnessConfig {
  * Reads the harness of a scenario file: the whole file is validated by the scenario schema
  * (its `extends` chain included), so a bad value fails here as it fails `harness-sim validate`:
  * a `ScenarioError` whose lines read `file:line:col key: message`; so is a block only the simulator
- * runs (`layers.hedge`, `layers.session`, see `simulated-only.ts`). The YAML and schema modules
+ * runs (`layers.session`, see `simulated-only.ts`). The YAML and schema modules
  * load on first use, so importing the runtime stays cheap.
  */
 export async function loadHarnessConfig(path: string): Promise<HarnessConfig> {

@@ -50,6 +50,8 @@ export interface HarnessMetrics {
   breakerReopens: number;
   breakerOpenMs: number;
   shortCircuited: number;
+  /** Calls still out when their hedged attempt was decided: left to finish (and be billed), no longer awaited. */
+  abandonedCalls: number;
   toolCalls: number;
   /** Model calls by cause, as in the simulator's `loadAttribution`; sums to `upstreamCalls`. */
   loadAttribution: Record<(typeof CALL_CAUSE_NAMES)[number], number>;
@@ -73,6 +75,7 @@ export class HarnessCounters {
   qualityFallbacks = 0;
   classifierCalls = 0;
   shortCircuited = 0;
+  abandonedCalls = 0;
   readonly callsByCause = new Float64Array(CALL_CAUSE_NAMES.length);
   readonly rejectedBy: Record<RejectedBy, number> = { perKey: 0, tokenBudget: 0, backpressure: 0, queueTimeout: 0 };
   readonly latency = new LatencyRecorder();
@@ -165,6 +168,7 @@ export function snapshot(
     breakerReopens: layers.breakerReopens,
     breakerOpenMs: round(layers.breakerOpenMs, 3),
     shortCircuited: c.shortCircuited,
+    abandonedCalls: c.abandonedCalls,
     toolCalls,
     loadAttribution: Object.fromEntries(CALL_CAUSE_NAMES.map((name, i) => [name, c.callsByCause[i]!])) as HarnessMetrics['loadAttribution'],
     rejectedBy: { ...c.rejectedBy },

@@ -5,6 +5,8 @@ import type { RejectedBy } from './errors.js';
 export interface HarnessEvents {
   /** A failed attempt will be retried on the same target after `delayMs`. */
   retry: { target: string; attempt: number; kind: string; delayMs: number };
+  /** An attempt had not answered after `afterMs`: its `hedge`-th extra call went to `target` (`layers.hedge`). */
+  hedge: { target: string; hedge: number; afterMs: number };
   /** The request moves on from a failing model to the next one of its list. */
   fallback: { from: string; to: string; kind: string };
   /** An answer failed the caller's quality check and moves to a stronger model. */

@@ -27,6 +27,8 @@ export interface AttemptContext {
   signal: AbortSignal;
   /** 1 for the first call to this target in this visit, 2 for its first retry, and so on. */
   attempt: number;
+  /** 0 for an attempt's own call, n for its n-th hedge (`layers.hedge`). */
+  hedge: number;
 }
 
 /** Per-call options of `harness.call` and of wrapped tools. */
@@ -68,6 +70,12 @@ const NO_OUTCOME = -1;
 /** The `open` outcome: the breaker refused the call before it left. */
 const OPEN = outcomeOf('open');
 
+/** How one call ended: answered, failed (classified), or cancelled by the caller. */
+type Answer<T> =
+  | { ok: true; cancelled: false; value: T }
+  | { ok: false; cancelled: false; kind: string; outcome: number; retryAfterMs: number; error: unknown }
+  | { ok: false; cancelled: true; error: unknown };
+
 /** How one visit to a target ended. */
 type Visit<T> = { ok: true; value: T } | { ok: false; kind: string; outcome: number; error: unknown };
 
@@ -87,8 +95,8 @@ export async function createHarness<Request = unknown>(
 /**
  * The scenario's layers in real time, in the simulator's order (see AGENTS.md):
  * capacity (per-key quota -> token budget -> backpressure) -> routing (classifier, tier)
- * -> per target: breaker -> call (client timeout) -> retry (backoff, jitter, budget)
- * -> fallback -> quality fallback. Tools: scope -> tool breaker -> call -> retry.
+ * -> per target: breaker -> call (client timeout; hedges beside it) -> retry (backoff, jitter,
+ * budget) -> fallback -> quality fallback. Tools: scope -> tool breaker -> call -> retry.
  * The layer objects are the simulator's own classes, built by the simulator's own
  * `buildHarness`; only the waiting is real.
  */
@@ -301,7 +309,9 @@ export class Harness<Request = unknown> {
     for (;;) {
       const target = targets[position]!;
       const name = this.models[target]!;
-      const visit = await this.visit(target, name, attempt, cause, signal, false);
+      // With `hedge.target: next`, hedges go to the next model of the list (the same at its end).
+      const hedgeTarget = this.layers.hedge?.next && position + 1 < targets.length ? targets[position + 1]! : target;
+      const visit = await this.visit(target, name, attempt, cause, signal, false, hedgeTarget);
       if (visit.ok) {
         const stronger = router !== null && this.check !== undefined ? router.strongerThan(target) : -1;
         if (stronger >= 0 && !(await this.check!(visit.value, { model: name, request }))) {
@@ -353,10 +363,12 @@ export class Harness<Request = unknown> {
     firstCause: number,
     signal: AbortSignal | undefined,
     isTool: boolean,
+    hedgeTarget = target,
   ): Promise<Visit<T>> {
-    const { retry, retryOn, breakerCounts } = this.layers;
+    const { retry, retryOn } = this.layers;
     const { retryBudget } = this.client;
     const breaker = this.breakerOf(target);
+    const hedged = this.layers.hedge !== null && !isTool;
     let attempts = 0;
     let previousDelayMs = 0;
     let cause = firstCause;
@@ -372,20 +384,12 @@ export class Harness<Request = unknown> {
       if (attempts === 0) retryBudget?.onFirstAttempt();
       if (!isTool) this.counters.upstreamCall(permit === Permit.Probe ? CallCause.Probe : cause);
       attempts++;
-      const sentMs = this.timers.now();
-      const answer = await this.attemptOnce(target, name, attempt, attempts, signal);
-      if (answer.cancelled) {
-        // A probe must report back or the breaker waits for it forever; a cancelled call
-        // taught nothing, so it counts as a failed probe (the breaker stays careful).
-        if (breaker !== null && permit === Permit.Probe) this.watchBreaker(breaker, name, () => breaker.onResult(permit, false));
-        throw answer.error;
-      }
-      const outcome = answer.ok ? 0 : answer.outcome;
-      // The attempt's duration feeds the slow-call rule (`breaker.slowCall`), as the simulator's call latency does.
-      const durationMs = this.timers.now() - sentMs;
-      if (breaker !== null) this.watchBreaker(breaker, name, () => breaker.onResult(permit, outcome === NO_OUTCOME || !breakerCounts[outcome], durationMs));
-      this.counters.targetCall(isTool, name, !answer.ok);
+      const answer = hedged
+        ? await this.hedgedCall(target, name, permit, hedgeTarget, attempt, attempts, signal)
+        : await this.reportedCall(target, name, permit, attempt, attempts, 0, signal, isTool);
+      if (answer.cancelled) throw answer.error;
       if (answer.ok) return { ok: true, value: answer.value };
+      const outcome = answer.outcome;
       if (retry !== null && outcome >= 0 && retryOn[outcome] && retry.canRetry(attempts) && (retryBudget === null || retryBudget.tryRetry())) {
         const delayMs = retry.delayMs(attempts - 1, previousDelayMs, answer.retryAfterMs, this.random);
         previousDelayMs = delayMs;
@@ -399,18 +403,102 @@ export class Harness<Request = unknown> {
     }
   }
 
+  /**
+   * One call to `target` under `permit`, reported to its breaker when it ends (with its
+   * duration, for the slow-call rule, as the simulator reports a call's latency) and counted.
+   */
+  private async reportedCall<T>(
+    target: number,
+    name: string,
+    permit: Permit,
+    attempt: (ctx: AttemptContext) => Promise<T>,
+    attemptNumber: number,
+    hedge: number,
+    signal: AbortSignal | undefined,
+    isTool: boolean,
+  ): Promise<Answer<T>> {
+    const breaker = this.breakerOf(target);
+    const sentMs = this.timers.now();
+    const answer = await this.attemptOnce(target, name, attempt, attemptNumber, hedge, signal);
+    if (answer.cancelled) {
+      // A probe must report back or the breaker waits for it forever; a cancelled call
+      // taught nothing, so it counts as a failed probe (the breaker stays careful).
+      if (breaker !== null && permit === Permit.Probe) this.watchBreaker(breaker, name, () => breaker.onResult(permit, false));
+      return answer;
+    }
+    const outcome = answer.ok ? 0 : answer.outcome;
+    const durationMs = this.timers.now() - sentMs;
+    if (breaker !== null) this.watchBreaker(breaker, name, () => breaker.onResult(permit, outcome === NO_OUTCOME || !this.layers.breakerCounts[outcome], durationMs));
+    this.counters.targetCall(isTool, name, !answer.ok);
+    return answer;
+  }
+
+  /**
+   * An attempt with hedges (`layers.hedge`, as `engine/hedging.ts` simulates it): while the
+   * attempt is undecided, every `after` one more call goes out, to `hedgeTarget` (the same
+   * model, or with `target: next` the next of the request's list), up to `maxExtra`; each asks
+   * its breaker first (a refusal skips it). The first success wins. The calls still out are
+   * abandoned: no longer awaited, but left to finish (the provider runs and bills them, as
+   * the simulator assumes) and reported to their breakers when they do. A failure waits for
+   * the calls still out; when every call has failed, the attempt failed with the last answer.
+   */
+  private hedgedCall<T>(
+    target: number,
+    name: string,
+    permit: Permit,
+    hedgeTarget: number,
+    attempt: (ctx: AttemptContext) => Promise<T>,
+    attemptNumber: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Answer<T>> {
+    const { afterMs, maxExtra } = this.layers.hedge!;
+    const hedgeName = this.models[hedgeTarget]!;
+    return new Promise((resolve) => {
+      let out = 0;
+      let launched = 0;
+      let decided = false;
+      let timer: unknown;
+      const decide = (answer: Answer<T>) => {
+        decided = true;
+        if (timer !== undefined) this.timers.clearTimer(timer);
+        if (answer.ok) this.counters.abandonedCalls += out;
+        resolve(answer);
+      };
+      const send = (to: number, toName: string, toPermit: Permit, hedge: number) => {
+        out++;
+        void this.reportedCall(to, toName, toPermit, attempt, attemptNumber, hedge, signal, false).then((answer) => {
+          out--;
+          if (decided) return;
+          if (answer.ok || answer.cancelled || out === 0) decide(answer);
+        });
+      };
+      const due = () => {
+        timer = undefined;
+        if (decided) return;
+        launched++;
+        const breaker = this.breakerOf(hedgeTarget);
+        const hedgePermit = breaker === null ? Permit.Normal : this.watchBreaker(breaker, hedgeName, () => breaker.tryAcquire());
+        if (hedgePermit !== Permit.Denied) {
+          this.counters.upstreamCall(CallCause.Hedge);
+          this.events.emit('hedge', { target: hedgeName, hedge: launched, afterMs: launched * afterMs });
+          send(hedgeTarget, hedgeName, hedgePermit, launched);
+        }
+        if (launched < maxExtra) timer = this.timers.setTimer(due, afterMs);
+      };
+      timer = this.timers.setTimer(due, afterMs);
+      send(target, name, permit, 0);
+    });
+  }
+
   /** One call with its client timeout; never throws, except what the caller's abort makes it. */
   private async attemptOnce<T>(
     target: number,
     name: string,
     attempt: (ctx: AttemptContext) => Promise<T>,
     attemptNumber: number,
+    hedge: number,
     signal: AbortSignal | undefined,
-  ): Promise<
-    | { ok: true; cancelled: false; value: T }
-    | { ok: false; cancelled: false; kind: string; outcome: number; retryAfterMs: number; error: unknown }
-    | { ok: false; cancelled: true; error: unknown }
-  > {
+  ): Promise<Answer<T>> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -428,7 +516,7 @@ export class Harness<Request = unknown> {
           })
         : null;
     try {
-      const call = attempt({ target: name, model: name, signal: controller.signal, attempt: attemptNumber });
+      const call = attempt({ target: name, model: name, signal: controller.signal, attempt: attemptNumber, hedge });
       // The client stops waiting at the deadline whether or not the attempt heeds the signal.
       const value = deadline === null ? await call : await Promise.race([call, deadline]);
       if (value === TIMED_OUT) return this.failed('timeout', 0, new TimeoutError(name, timeoutMs));

@@ -11,8 +11,7 @@ import { parseYamlSource, readScenarioText } from '../scenario/yaml-source.js';
  *
  * Loaded on demand by `config.ts` (it reaches the YAML reader), never by `import 'harness-sim'`.
  */
-const SIMULATED_ONLY: readonly { block: 'hedge' | 'session'; what: string }[] = [
-  { block: 'hedge', what: 'hedged calls are simulated only: the runtime does not send hedges' },
+const SIMULATED_ONLY: readonly { block: 'session'; what: string }[] = [
   { block: 'session', what: 'per-turn and per-session limits are simulated only (workload.sessions): the runtime has no turns' },
 ];
 

@@ -26,10 +26,10 @@ export interface ConsistencyView {
     schedules: (Window & { tenant: string })[];
     prompt: { prefix: { name: string }[] };
   };
-  upstream: { incidents: (Window & { target: string })[] };
+  upstream: { incidents: (Window & { target: string })[]; defaultModel?: string | undefined; models: Record<string, unknown> };
   layers: {
     retry?: { baseDelay: number; maxDelay: number };
-    routing?: { fallback: string[] };
+    routing?: { enabled: boolean; fallback: string[]; tiers?: { trivial: string; standard: string; complex: string } | undefined };
     capacity?: { perKey?: { shares: Record<string, number>; unlisted?: string | undefined } };
     cache?: { preset: string; breakpoint?: string };
   };
@@ -49,6 +49,22 @@ export function checkConsistency(scenario: ConsistencyView, ctx: z.RefinementCtx
     if (first !== undefined) issue(['layers', 'routing', 'fallback', i], `expected each model once in the chain, got "${model}" again (first at [${first}])`);
     else seen.set(model, i);
   });
+
+  // The chain starts where a request's model sits in it: a model outside it never falls back,
+  // which is never what `fallback: [other]` means.
+  const routing = scenario.layers.routing;
+  if (routing?.enabled && routing.fallback.length > 0) {
+    const defaultModel = scenario.upstream.defaultModel ?? Object.keys(scenario.upstream.models)[0];
+    const starts = new Set(routing.tiers ? [routing.tiers.trivial, routing.tiers.standard, routing.tiers.complex] : [defaultModel]);
+    const outside = [...starts].filter((m): m is string => m !== undefined && !routing.fallback.includes(m));
+    if (outside.length > 0) {
+      const names = outside.map((m) => `"${m}"`).join(', ');
+      issue(
+        ['layers', 'routing', 'fallback'],
+        `expected the chain to include ${names} (${routing.tiers ? 'a tier model' : 'the default model'}): it lists models weakest to strongest and a request falls back from where its model sits, so a model outside it never falls back; e.g. fallback: [${[...outside, ...routing.fallback].join(', ')}]`,
+      );
+    }
+  }
 
   const layerNames = new Map<string, number>();
   scenario.workload.prompt.prefix.forEach((layer, i) => {

@@ -1,3 +1,5 @@
+import { SCOPE_DEFAULTS } from '../layers/scope.js';
+
 /**
  * Every default value of the scenario language, in one place and in the form a user
  * would write it. The schema applies these under whatever the file gives, so
@@ -87,7 +89,8 @@ export const DEFAULTS = {
       scope: 'per-target',
       countAsFailure: ['429', '529', '500', '503', 'timeout', 'quota'],
     },
-    scope: { escalation: 'human-review' },
+    // The layer's own default, so a scenario and `new BoundedScope()` escalate to the same queue.
+    scope: { escalation: SCOPE_DEFAULTS.escalation },
     session: { onLoop: 'route-around' },
     routing: {
       classifierLatency: { dist: 'lognormal', p50: '200ms', p95: '600ms' },

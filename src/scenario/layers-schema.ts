@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JITTERS } from '../layers/retry.js';
 import { DEFAULTS } from './defaults.js';
 import { boundedInt, distribution, durationMs, durationOrZeroMs, rate, shares, tokenCount } from './fields.js';
 
@@ -33,7 +34,7 @@ const sdkRetrySchema = z.strictObject({
   baseDelay: durationOrZeroMs().prefault(S.baseDelay),
   multiplier: z.number().finite().min(1).max(100).prefault(S.multiplier),
   maxDelay: durationOrZeroMs().prefault(S.maxDelay),
-  jitter: z.enum(['none', 'full', 'equal', 'decorrelated']).prefault(S.jitter),
+  jitter: z.enum(JITTERS).prefault(S.jitter),
   retryOn: z.array(errorKind).prefault([...S.retryOn]),
   honorRetryAfter: z.boolean().prefault(S.honorRetryAfter),
 });
@@ -45,7 +46,7 @@ const retrySchema = z.strictObject({
   baseDelay: durationOrZeroMs().prefault(R.baseDelay),
   multiplier: z.number().finite().min(1).max(100).prefault(R.multiplier),
   maxDelay: durationOrZeroMs().prefault(R.maxDelay),
-  jitter: z.enum(['none', 'full', 'equal', 'decorrelated']).prefault(R.jitter),
+  jitter: z.enum(JITTERS).prefault(R.jitter),
   retryOn: z.array(errorKind).prefault([...R.retryOn]),
   honorRetryAfter: z.boolean().prefault(R.honorRetryAfter),
   budget: z

@@ -85,15 +85,20 @@ export function parseSloExpression(expression: string): SloCheck {
 
 /** Whether `value` satisfies the check. NaN never does. */
 export function satisfies(check: SloCheck, value: number): boolean {
-  switch (check.op) {
+  return meetsBound(check.op, check.limit, value);
+}
+
+/** Whether `value op limit` holds (reports drawing a bound read back from JSON use it too). NaN never does. */
+export function meetsBound(op: SloOperator, limit: number, value: number): boolean {
+  switch (op) {
     case '<':
-      return value < check.limit;
+      return value < limit;
     case '<=':
-      return value <= check.limit;
+      return value <= limit;
     case '>':
-      return value > check.limit;
+      return value > limit;
     case '>=':
-      return value >= check.limit;
+      return value >= limit;
   }
 }
 

@@ -1,4 +1,4 @@
-import { formatMetricDelta, formatMetricValue, HEADLINE_METRICS, headlineMetric, type HeadlineKey } from '../metrics/headline.js';
+import { formatMetricDelta, formatMetricValue, headlineMetric, shownMetrics, type HeadlineKey } from '../metrics/headline.js';
 import { axisFormat, metaLine, page, section, table, type Cell } from '../report/html.js';
 import { escapeXml, lineChart, type LinePoint } from '../report/svg.js';
 import { integer } from '../text/format.js';
@@ -47,7 +47,7 @@ function paramsLine(params: Record<string, number | string>): string {
 }
 
 function configTable(result: TuneResult, config: TunedConfig): string {
-  const order: HeadlineKey[] = [result.objective.metric, ...result.constraints.map((k) => k.metric), ...HEADLINE_METRICS.map((m) => m.key)];
+  const order: HeadlineKey[] = [result.objective.metric, ...result.constraints.map((k) => k.metric), ...shownMetrics('turnSuccessRate' in config.metrics).map((m) => m.key)];
   const rows = order
     .filter((k, i) => order.indexOf(k) === i)
     .map((key): Cell[] => {

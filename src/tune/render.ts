@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import { formatMetricDelta, formatMetricValue, HEADLINE_METRICS, headlineMetric, type HeadlineKey } from '../metrics/headline.js';
+import { formatMetricDelta, formatMetricValue, headlineMetric, shownMetrics, type HeadlineKey } from '../metrics/headline.js';
 import type { Interval } from '../report/confidence.js';
 import { integer } from '../text/format.js';
 import type { ParamValue } from '../sweep/grid.js';
@@ -61,7 +61,7 @@ function summary(result: TuneResult): string {
 /** Every headline metric of a configuration with its interval, and the margin of each constrained one. */
 function configTable(result: TuneResult, config: TunedConfig, c: InstanceType<typeof Chalk>): string {
   const table = new Table({ head: ['metric', 'mean', '95% CI', 'constraint', 'margin (95% CI)'].map((h) => c.bold(h)), style: { head: [], border: [] }, chars: COMPACT });
-  const order: HeadlineKey[] = [result.objective.metric, ...result.constraints.map((k) => k.metric), ...HEADLINE_METRICS.map((m) => m.key)];
+  const order: HeadlineKey[] = [result.objective.metric, ...result.constraints.map((k) => k.metric), ...shownMetrics('turnSuccessRate' in config.metrics).map((m) => m.key)];
   for (const key of order.filter((k, i) => order.indexOf(k) === i)) {
     const metric = headlineMetric(key);
     const interval = config.intervals[key];

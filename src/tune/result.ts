@@ -1,4 +1,4 @@
-import { HEADLINE_KEYS, type HeadlineKey } from '../metrics/headline.js';
+import { HEADLINE_KEYS, hasSessionValues, isSessionMetric, type HeadlineKey, type HeadlineValues } from '../metrics/headline.js';
 import { round } from '../metrics/results.js';
 import { roundInterval, type Interval } from '../report/confidence.js';
 import { satisfies, type SloCheck } from '../slo/expression.js';
@@ -159,10 +159,16 @@ function notWorse(c: Candidate, best: Candidate, objective: Objective): boolean 
   return difference !== null && difference.n >= 2 && difference.low <= 0;
 }
 
+/** The metrics a configuration reports: the session figures only when its runs had sessions, so other results keep their shape. */
+function reportedKeys(runs: readonly HeadlineValues[]): HeadlineKey[] {
+  const sessions = runs.some(hasSessionValues);
+  return HEADLINE_KEYS.filter((key) => sessions || !isSessionMetric(key));
+}
+
 function tunedConfig(space: SearchSpace, checks: readonly SloCheck[], byValue: boolean, objective: Objective, c: Candidate, versus?: Candidate): TunedConfig {
   const intervals = {} as Record<HeadlineKey, Interval>;
   const metrics = {} as Record<HeadlineKey, number>;
-  for (const key of HEADLINE_KEYS) {
+  for (const key of reportedKeys(c.runs)) {
     const interval = metricInterval(c.runs, key);
     intervals[key] = roundInterval(interval);
     metrics[key] = round(interval.mean);
@@ -189,7 +195,7 @@ function tunedConfig(space: SearchSpace, checks: readonly SloCheck[], byValue: b
 
 function evaluatedConfig(space: SearchSpace, checks: readonly SloCheck[], byValue: boolean, c: Candidate): EvaluatedConfig {
   const values = means(c.runs);
-  const metrics = Object.fromEntries(HEADLINE_KEYS.map((key) => [key, round(values[key])])) as Record<HeadlineKey, number>;
+  const metrics = Object.fromEntries(reportedKeys(c.runs).map((key) => [key, round(values[key])])) as Record<HeadlineKey, number>;
   let reason: string | undefined;
   if (c.reason?.constraint !== undefined) reason = `missed ${checks[c.reason.constraint]!.metric} ${checks[c.reason.constraint]!.bound} after ${c.reason.afterRuns} runs`;
   if (c.reason?.than !== undefined) reason = `worse than #${c.reason.than} on ${c.reason.afterRuns} paired runs`;

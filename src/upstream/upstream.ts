@@ -77,11 +77,6 @@ export class Upstream {
     this.episodes = targets.map((t, id) => (t.episodeSpec ? new EpisodeProcess(t.episodeSpec, id, episodeDraw) : null));
   }
 
-  /** Index of the target named `name`, or -1. */
-  indexOf(name: string): number {
-    return this.targets.findIndex((t) => t.name === name);
-  }
-
   /**
    * Decides the outcome and latency of the `attempt`-th call of request `request` to
    * target `targetId` started at `nowMs`.

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { isFirstAttempt } from '../telemetry/call-record.js';
+import { isFirstAttempt, type CallRecord } from '../telemetry/call-record.js';
 import { parseCsvRow, parseJsonRecord, splitCsvLine } from '../telemetry/formats.js';
 
 /** One replayed arrival: its time (absolute while buffered, then since the trace's first arrival), and what the log says about it. */
@@ -100,12 +100,22 @@ export class TraceArrivals {
       }
     }
     if (typeof parsed === 'string') return void this.bad++;
-    const first = parsed.session ? parsed.calls.find((c) => c.kind === 'model') : parsed.calls.find((c) => c.kind === 'model' && isFirstAttempt(c));
-    if (!first) return;
-    const arrival: TraceArrival = { atMs: first.startMs };
-    if (first.tenant !== undefined) arrival.tenant = first.tenant;
-    if (first.inputTokens !== undefined) arrival.inputTokens = Math.max(1, Math.round(first.inputTokens));
-    if (first.outputTokens !== undefined) arrival.outputTokens = Math.max(1, Math.round(first.outputTokens));
+    // A session arrives once (its first model call); otherwise every first attempt is an arrival
+    // (an OTLP line holds a batch of spans, a call log one call).
+    if (parsed.session) {
+      const first = parsed.calls.find((c) => c.kind === 'model');
+      if (first) this.arrive(first);
+      return;
+    }
+    for (const call of parsed.calls) if (call.kind === 'model' && isFirstAttempt(call)) this.arrive(call);
+  }
+
+  private arrive(call: CallRecord): void {
+    const arrival: TraceArrival = { atMs: call.startMs };
+    if (call.tenant !== undefined) arrival.tenant = call.tenant;
+    // The request's own tokens, as `fit` writes workload.tokens.input: the cached prefix is the scenario's prompt.prefix.
+    if (call.inputTokens !== undefined) arrival.inputTokens = Math.max(1, Math.round(call.inputTokens - (call.cacheReadTokens ?? 0) - (call.cacheWriteTokens ?? 0)));
+    if (call.outputTokens !== undefined) arrival.outputTokens = Math.max(1, Math.round(call.outputTokens));
     pushHeap(this.pending, arrival);
   }
 }

@@ -52,7 +52,9 @@ describe('bundled scenarios by name', { timeout: 600_000 }, () => {
     const { status, stdout } = cli(elsewhere, 'scenarios');
     expect(status).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^fleet +Many harness instances/);
+    // Sorted by name: coding-agent comes first.
+    expect(lines[0]).toMatch(/^coding-agent +A coding agent, calibrated/);
+    expect(lines.filter((l) => /^fleet +Many harness instances/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => /^seed-lab +The seed's lab: 10M requests a month/.test(l))).toHaveLength(1);
   });
 

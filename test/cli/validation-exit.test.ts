@@ -72,6 +72,11 @@ const CASES: { name: string; yaml: string; where: RegExp }[] = [
     where: /:13:\d+ layers\.capacity\.perKey\.shares: expected a share for every tenant with traffic, got none for "batch"/,
   },
   {
+    name: 'a fallback chain that leaves out the model requests start on',
+    yaml: `${BASE}layers:\n  routing: { fallback: [sonnet] }\n`,
+    where: /:12:\d+ layers\.routing\.fallback: expected the chain to include "haiku" \(the default model\)/,
+  },
+  {
     name: 'a repeated prompt prefix layer',
     yaml: BASE.replace('  tenants:', '  prompt: { prefix: [{ name: sys, tokens: 100 }, { name: sys, tokens: 50 }] }\n  tenants:'),
     where: /workload\.prompt\.prefix\[1\]\.name: expected a name no other prefix layer has, got "sys" again/,

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,5 +87,16 @@ describe('harness-sim fit on the command line', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(message);
+  });
+});
+
+describe('examples/traffic (README: Start from your own traffic)', () => {
+  it('fitted.yaml is exactly what fit writes for the OTLP fixture, and the harness and replay built on it run', () => {
+    const r = spawnSync('node', [CLI, 'fit', join(DIR, 'otlp.jsonl')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync('examples/traffic/fitted.yaml', 'utf8'));
+    const replay = spawnSync('node', [CLI, 'run', 'examples/traffic/replay.yaml', '--format', 'json'], { encoding: 'utf8' });
+    expect(replay.status).toBe(0);
+    expect(JSON.parse(replay.stdout).requests).toBe(300);
   });
 });

@@ -202,7 +202,8 @@ export function scenarioObject(limits: ScenarioLimits = {}) {
         layers.routing = {
           ...(r.classifier ? { classifier: { model: pickModel(r.classifier.model), accuracy: `${r.classifier.accuracyPercent}%` } } : {}),
           tiers: { trivial: pickModel(r.tiers[0]!), standard: pickModel(r.tiers[1]!), complex: pickModel(r.tiers[2]!) },
-          fallback: subset(models, r.fallbackMask),
+          // A chain (when there is one) holds every tier model: a model outside it never falls back, which validation refuses.
+          fallback: r.fallbackMask === 0 ? [] : models.filter((m, i) => (r.fallbackMask & (1 << i)) !== 0 || r.tiers.some((t) => pickModel(t) === m)),
           fallbackDownward: r.fallbackDownward,
           ...(r.quality ? { qualityFallback: { failRate: Object.fromEntries(models.map((m, i) => [m, `${r.quality![i]!}%`])) } } : {}),
         };

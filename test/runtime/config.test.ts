@@ -58,20 +58,17 @@ describe('loadHarnessConfig', () => {
 });
 
 describe('the runtime refuses what only the simulator runs, one line per block', () => {
-  it('refuses layers.hedge and layers.session when on, naming the key and how to turn it off', async () => {
-    expect(await problems({ hedge: { after: '1s' } })).toEqual([
-      'createHarness layers.hedge: hedged calls are simulated only: the runtime does not send hedges; set layers.hedge.enabled: false to run the other layers',
-    ]);
+  it('refuses layers.session when on, naming the key and how to turn it off', async () => {
     expect(await problems({ session: { maxStepsPerTurn: 5 } })).toEqual([
       'createHarness layers.session: per-turn and per-session limits are simulated only (workload.sessions): the runtime has no turns; set layers.session.enabled: false to run the other layers',
     ]);
-    expect(await problems({ hedge: { enabled: false, after: '1s' }, session: { enabled: false }, retry: { sdk: { maxRetries: 2 } } })).toEqual([]);
+    expect(await problems({ hedge: { after: '1s' }, session: { enabled: false }, retry: { sdk: { maxRetries: 2 } } })).toEqual([]);
   });
 
   it('points at the block in a scenario file, at file:line:col', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'harness-config-'));
-    const file = join(dir, 'hedged.yaml');
-    writeFileSync(file, 'upstream:\n  models:\n    sonnet: {}\nlayers:\n  retry: {}\n  hedge: { after: 2s }\n');
-    await expect(loadHarnessConfig(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.\\]/g, '\\$&')}:6:3 layers\\.hedge: hedged calls are simulated only`));
+    const file = join(dir, 'session.yaml');
+    writeFileSync(file, 'workload:\n  tools: { read: 1 }\n  sessions: { turns: { dist: constant, value: 2 } }\nupstream:\n  models:\n    sonnet: {}\nlayers:\n  retry: {}\n  session: { maxStepsPerTurn: 5 }\n');
+    await expect(loadHarnessConfig(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.\\]/g, '\\$&')}:9:3 layers\\.session: per-turn and per-session limits are simulated only`));
   });
 });

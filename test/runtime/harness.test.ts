@@ -231,6 +231,73 @@ describe('createHarness: breaker and fallback', () => {
   });
 });
 
+describe('createHarness: hedging (layers.hedge, as engine/hedging.ts simulates it)', () => {
+  it('sends a hedge after `after`; the first success wins and the slow call is left to finish, then reported to the breaker', async () => {
+    const timers = new VirtualTimers();
+    const harness = await createHarness({ hedge: { after: '2s' }, breaker: { minimumCalls: 100 } }, { timers, models: ['sonnet'] });
+    const hedges: string[] = [];
+    harness.on('hedge', (e) => hedges.push(`${e.target}#${e.hedge}@${e.afterMs}`));
+    // The first call takes 5 s, the hedge 1 s: the answer comes at 3 s, from the hedge.
+    const upstream = scriptedUpstream(timers, (_, n) => ok(n === 1 ? 5000 : 1000));
+    const answer = harness.call({}, upstream.attempt);
+    await timers.advance(3000);
+    await expect(answer).resolves.toBe('sonnet#2');
+    expect(hedges).toEqual(['sonnet#1@2000']);
+    expect(upstream.calls.map((c) => c.at)).toEqual([0, 2000]);
+    let m = harness.metrics();
+    expect(m).toMatchObject({ upstreamCalls: 2, abandonedCalls: 1, loadMultiplier: 2, byModel: { sonnet: { calls: 1 } } });
+    expect(m.loadAttribution).toMatchObject({ firstAttempt: 1, hedge: 1 });
+    expect(m.latencyMs.p50).toBeCloseTo(3000, -1);
+    // The abandoned call was not aborted: it finishes at 5 s and its breaker hears of it.
+    await timers.advance(2000);
+    m = harness.metrics();
+    expect(m.byModel.sonnet).toMatchObject({ calls: 2, failures: 0 });
+    expect(timers.active).toBe(0);
+  });
+
+  it('sends no hedge when the call answers before `after`', async () => {
+    const timers = new VirtualTimers();
+    const harness = await createHarness({ hedge: { after: '2s' } }, { timers, models: ['sonnet'] });
+    const upstream = scriptedUpstream(timers, () => ok(1500));
+    const answer = harness.call({}, upstream.attempt);
+    await timers.advance(5000);
+    await expect(answer).resolves.toBe('sonnet#1');
+    expect(harness.metrics()).toMatchObject({ upstreamCalls: 1, abandonedCalls: 0 });
+    expect(timers.active).toBe(0);
+  });
+
+  it('a failure waits for the hedges still out; when every call has failed, retry decides on the last answer', async () => {
+    const timers = new VirtualTimers();
+    const harness = await createHarness({ hedge: { after: '1s', maxExtra: 2 }, retry: { maxAttempts: 2, baseDelay: '100ms', jitter: 'none' } }, { timers, models: ['sonnet'] });
+    // Attempt 1: calls at 0 (fails at 2.5 s), 1 s (fails at 3 s) and 2 s (fails at 3.5 s): decided at 3.5 s.
+    // Attempt 2 leaves at 3.6 s and answers at once.
+    const upstream = scriptedUpstream(timers, (_, n) => (n === 1 ? status(503, 2500) : n === 2 ? status(503, 2000) : n === 3 ? status(429, 1500) : ok(0)));
+    const retries: string[] = [];
+    harness.on('retry', (e) => retries.push(e.kind));
+    const answer = harness.call({}, upstream.attempt);
+    await timers.advance(4000);
+    await expect(answer).resolves.toBe('sonnet#4');
+    expect(upstream.calls.map((c) => [c.at, c.attempt])).toEqual([[0, 1], [1000, 1], [2000, 1], [3600, 2]]);
+    expect(retries).toEqual(['429']);
+    expect(harness.metrics().loadAttribution).toMatchObject({ firstAttempt: 1, hedge: 2, retry: 1 });
+  });
+
+  it('with target: next, hedges go to the next model of the request\'s list', async () => {
+    const timers = new VirtualTimers();
+    const harness = await createHarness({ hedge: { after: '1s', target: 'next' }, routing: { fallback: ['sonnet', 'opus'] } }, { timers, models: ['sonnet', 'opus'] });
+    const upstream = scriptedUpstream(timers, (model) => ok(model === 'sonnet' ? 4000 : 500));
+    const seen: number[] = [];
+    const answer = harness.call({}, (ctx) => {
+      seen.push(ctx.hedge);
+      return upstream.attempt(ctx);
+    });
+    await timers.advance(2000);
+    await expect(answer).resolves.toBe('opus#1');
+    expect(upstream.calls.map((c) => `${c.model}@${c.at}`)).toEqual(['sonnet@0', 'opus@1000']);
+    expect(seen).toEqual([0, 1]);
+  });
+});
+
 describe('createHarness: capacity', () => {
   it('backpressure admits maxInFlight, queues maxDepth, rejects the rest at once, and expires a waiter after maxWait', async () => {
     const timers = new VirtualTimers();

@@ -67,7 +67,9 @@ describe('a sweep runs every point from one reading of its files', () => {
 
   it('gives the same result on worker threads, which never read the files (--jobs 2, built dist/)', async () => {
     const untouched = await executeSweep(planSweep(options()), 1);
-    const dist = (await import('../../dist/sweep/run.js')) as typeof import('../../src/sweep/run.js');
+    // A computed specifier: the typecheck must not depend on (a possibly stale or absent) dist/.
+    const built = '../../dist/sweep/run.js';
+    const dist = (await import(built)) as typeof import('../../src/sweep/run.js');
     const plan = dist.planSweep(options());
     editThenDelete();
     expect(await dist.executeSweep(plan, 2)).toEqual(untouched);

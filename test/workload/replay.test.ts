@@ -8,6 +8,7 @@ import { buildResult } from '../../src/metrics/results.js';
 import { RandomStreams } from '../../src/random/random.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { Workload, type RequestDraw } from '../../src/workload/workload.js';
+import { formatCallLine } from '../../src/telemetry/calls-out-format.js';
 
 const FIXTURE = resolve('test/fixtures/telemetry/helicone.csv');
 const dir = mkdtempSync(join(tmpdir(), 'replay-'));
@@ -88,5 +89,23 @@ describe('workload.arrival.trace replays a log\'s arrivals', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(message);
+  });
+});
+
+describe('replaying the logs fit reads', () => {
+  it('replays every GenAI span of an OTLP export (a line holds a batch of spans) and every request of a --calls-out log once', () => {
+    const otlp = parseScenarioText(`workload: { arrival: { trace: ${resolve('test/fixtures/telemetry/otlp.jsonl')} } }\nupstream: { models: { m: {} } }\n`, 'otlp.yaml');
+    // 300 chat spans in 5 lines (and 30 health-check spans that are not GenAI calls).
+    expect(simulate(otlp).requests).toBe(300);
+    const lines: string[] = [];
+    const logged = parseScenarioText('workload: { requests: 2000 }\nupstream: { models: { m: { errors: { rate: 20% } } } }\nlayers: { retry: { maxAttempts: 3 } }\n', 'logged.yaml');
+    simulate(logged, {}, undefined, { sink: (call) => lines.push(formatCallLine(call)) });
+    const file = join(mkdtempSync(join(tmpdir(), 'harness-sim-replay-')), 'calls.jsonl');
+    writeFileSync(file, lines.join(''));
+    // Retries are in the log too, but only first attempts arrive.
+    expect(lines.length).toBeGreaterThan(2300);
+    // Poisson arrivals of 2,000 requests over 30 days may run past day 30; the replay's duration must cover them.
+    const replay = parseScenarioText(`duration: 40d\nworkload: { arrival: { trace: ${file} } }\nupstream: { models: { m: {} } }\n`, 'replay.yaml');
+    expect(simulate(replay).requests).toBe(2000);
   });
 });

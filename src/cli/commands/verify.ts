@@ -17,7 +17,7 @@ interface VerifyFlags {
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('check the simulator against closed forms (retries, queues, quotas, latency, cache, breaker)')
+    .description('check the simulator against closed forms (retries, queues, quotas, latency, cache, breaker, episodes, clients, sessions)')
     .option('--quick', 'smaller samples (wider tolerances), for a fast check')
     .option('--format <format>', 'table or json', formatOption(['table', 'json'] as const), 'table')
     .action((flags: VerifyFlags) => {

@@ -55,6 +55,12 @@ const EXTRA: Record<string, MetricSpec> = {
     latency: false,
   },
   fallbacks: { name: 'fallbacks per request', sim: (r) => perRequest(r.metrics.fallbacks, r.requests), real: (m) => perRequest(m.metrics.fallbacks, m.metrics.requests), latency: false },
+  hedges: {
+    name: 'hedges per request',
+    sim: (r) => perRequest(r.loadAttribution.hedge ?? 0, r.requests),
+    real: (m) => perRequest(m.metrics.loadAttribution.hedge, m.metrics.requests),
+    latency: false,
+  },
   rejected: { name: 'rejectedRate', sim: (r) => r.metrics.rejectedRate, real: (m) => m.metrics.rejectedRate, latency: false },
 };
 export type ParityExtra = keyof typeof EXTRA;

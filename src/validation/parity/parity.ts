@@ -10,12 +10,13 @@ export interface ParityCase {
   extra: ParityExtra;
 }
 
-/** The four cases of issue 16: retries; retries and a breaker through an episode; fallback; backpressure under a burst. */
+/** The four cases of issue 16 (retries; retries and a breaker through an episode; fallback; backpressure under a burst), and hedging. */
 export const PARITY_CASES: readonly ParityCase[] = [
   { name: 'retries only', file: 'scenarios/parity/retries.yaml', extra: 'retries' },
   { name: 'retries + breaker through an episode', file: 'scenarios/parity/breaker-episode.yaml', extra: 'shortCircuited' },
   { name: 'fallback to a second model', file: 'scenarios/parity/fallback.yaml', extra: 'fallbacks' },
   { name: 'backpressure under a burst', file: 'scenarios/parity/backpressure-burst.yaml', extra: 'rejected' },
+  { name: 'hedging a long tail', file: 'scenarios/parity/hedge.yaml', extra: 'hedges' },
 ];
 
 export interface ParityOptions {

@@ -360,6 +360,12 @@ export const WIRING = {
       },
     },
   }),
+  // Every request trivial (tier o), but the classifier's model h answers every call with a 503.
+  classifierDown: threeModels({
+    workload: { difficulty: { trivial: 1 } },
+    upstream: { models: { h: { errors: { rate: 1, mix: { '503': 1 } } } } },
+    layers: { routing: { classifier: { model: 'h', accuracy: 1 }, tiers: { trivial: 'o', standard: 's', complex: 'o' }, fallback: [] } },
+  }),
   classifierAccuracy: threeModels({
     workload: { requests: 4000, difficulty: { standard: 1 } },
     layers: { routing: { classifier: { model: 'h', accuracy: 0.6 }, tiers: { trivial: 'h', standard: 's', complex: 'o' }, fallback: [] } },

@@ -27,6 +27,13 @@ describe('tiers and the default model', () => {
 });
 
 describe('classifier', () => {
+  it('routes a request whose classification failed as standard, the safe middle tier (s), never by its true difficulty (o)', () => {
+    const { result } = run(WIRING.classifierDown);
+    expect(result.byModel.s!.calls).toBe(N);
+    expect(result.byModel.o!.calls).toBe(0);
+    expect(result.metrics.visibleFailureRate).toBe(0);
+  });
+
   it('calls classifier.model first, bills its tokens at that model\'s price and waits its latency (300 ms + 200 ms)', () => {
     const { output, result } = run(WIRING.classifier);
     expect(result.metrics.classifierCalls).toBe(N);
