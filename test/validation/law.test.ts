@@ -85,7 +85,7 @@ describe('the law registry', () => {
   it('has unique ids, a parsable scenario per experiment, and the families the issue asks for', () => {
     expect(new Set(LAWS.map((l) => l.id)).size).toBe(LAWS.length);
     for (const experiment of new Set(LAWS.map((l) => l.experiment))) expect(experimentScenario(experiment).name).toBe(experiment.id);
-    expect([...new Set(LAWS.map((l) => l.family))]).toEqual(['retry', 'queue', 'token-bucket', 'latency', 'prompt-cache', 'breaker', 'episodes', 'nested-retries', 'fleet']);
+    expect([...new Set(LAWS.map((l) => l.family))]).toEqual(['retry', 'queue', 'token-bucket', 'latency', 'prompt-cache', 'breaker', 'episodes', 'nested-retries', 'fleet', 'sessions']);
     // 3 x 4 retry grid points with two laws each.
     expect(LAWS.filter((l) => l.family === 'retry')).toHaveLength(24);
   });
