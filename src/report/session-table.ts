@@ -1,5 +1,6 @@
 import type { SessionsResult } from '../metrics/session-results.js';
 import { integer, ms, percent } from '../text/format.js';
+import { grouped } from '../text/grouped.js';
 
 /**
  * The agent-session figures of a run (`sessions` in the JSON contract) as label/value rows,
@@ -44,11 +45,11 @@ const STOP_LABELS: Record<keyof SessionsResult['stoppedBy'], string> = {
 };
 
 function fixed(value: number, digits: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return grouped(value, digits, digits);
 }
 
 /** Dollars with cents, or three significant digits below a dollar (`$0.0991`): a session costs cents. */
 export function preciseUsd(value: number): string {
   if (value !== 0 && Math.abs(value) < 1) return `$${Number(value.toPrecision(3))}`;
-  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${grouped(value, 2, 2)}`;
 }
