@@ -28,16 +28,17 @@ export function formatOption<T extends string>(allowed: readonly T[]) {
   };
 }
 
-/** Parses `--sample 0.1` (or `10%`): the simulated fraction of the traffic, in (0, 1]. */
-export function sampleOption(value: string): number {
-  const fraction = value.trim().endsWith('%') ? Number(value.trim().slice(0, -1)) / 100 : Number(value);
-  if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--sample: expected a fraction in (0, 1] such as 0.1 or 10%, got "${value}"`);
-  return fraction;
+/** A parser for a fraction in (0, 1] written as `0.1` or `10%`, named `flag` in its error. */
+function fractionOption(flag: string, examples: string) {
+  return (value: string): number => {
+    const fraction = value.trim().endsWith('%') ? Number(value.trim().slice(0, -1)) / 100 : Number(value);
+    if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`${flag}: expected a fraction in (0, 1] such as ${examples}, got "${value}"`);
+    return fraction;
+  };
 }
 
+/** Parses `--sample 0.1` (or `10%`): the simulated fraction of the traffic, in (0, 1]. */
+export const sampleOption = fractionOption('--sample', '0.1 or 10%');
+
 /** Parses `--calls-sample 0.01` (or `1%`): the fraction of requests whose calls `--calls-out` keeps, in (0, 1]. */
-export function callsSampleOption(value: string): number {
-  const fraction = value.trim().endsWith('%') ? Number(value.trim().slice(0, -1)) / 100 : Number(value);
-  if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--calls-sample: expected a fraction in (0, 1] such as 0.01 or 1%, got "${value}"`);
-  return fraction;
-}
+export const callsSampleOption = fractionOption('--calls-sample', '0.01 or 1%');

@@ -125,7 +125,7 @@ export function openOutputStream(path: string): OutputStream {
   let fd: number;
   if (through) fd = guarded(output, () => openSync(target, constants.O_WRONLY | constants.O_APPEND));
   else {
-    const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${sequence++}`);
+    const temporary = temporaryBeside(target);
     output.temporary = temporary;
     pending.add(temporary);
     fd = guarded(output, () => openSync(temporary, 'wx'));
@@ -162,7 +162,7 @@ export function emit(content: string, out: string | undefined): void {
 
 /** Writes the complete content to a new temporary file beside `target`, with the old file's mode. */
 function writeTemporary(target: string, content: string): string {
-  const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${sequence++}`);
+  const temporary = temporaryBeside(target);
   pending.add(temporary);
   try {
     writeFileSync(temporary, content, { flag: 'wx' });
@@ -174,6 +174,11 @@ function writeTemporary(target: string, content: string): string {
     pending.delete(temporary);
     throw error;
   }
+}
+
+/** A new temporary file's name beside `target` (hidden, this process's, never reused). */
+function temporaryBeside(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${sequence++}`);
 }
 
 /** Moves a staged file into place (renamed over, or linked when it must not exist), or writes it through. */

@@ -1,5 +1,6 @@
+import { CallCause } from '../metrics/run-output.js';
 import { RandomStreams, type KeyedUniform } from '../random/random.js';
-import { CALL_OUT_CAUSES, type CallOutCause, type SimulatedCall } from '../telemetry/calls-out-format.js';
+import type { CallOutCause, SimulatedCall } from '../telemetry/calls-out-format.js';
 import type { TelemetryErrorKind } from '../telemetry/call-record.js';
 import { Outcome } from '../upstream/outcome.js';
 import type { World } from './build.js';
@@ -53,7 +54,7 @@ export class CallLog {
 
   /** A model call of `req` just answered (`req.callOutcome`, `req.callLatencyMs`); `billed` tokens were charged. */
   modelCall(req: RequestState, outcome: number, billed: boolean, cacheRead: number, cacheWrite: number): void {
-    const cause = req.sdkRetries > 0 ? CallCauseSdk : req.permit === Permit.Probe && this.world.harness.clients[req.client]!.breakers !== null ? CallCauseProbe : req.callCause;
+    const cause = req.sdkRetries > 0 ? CallCause.SdkRetry : req.permit === Permit.Probe && this.world.harness.clients[req.client]!.breakers !== null ? CallCause.Probe : req.callCause;
     this.emit(req, req.target, outcome, req.callLatencyMs, req.callRetryAfterMs, billed, cacheRead, cacheWrite, CAUSE[cause]!, req.attempt);
   }
 
@@ -143,7 +144,3 @@ export class CallLog {
   }
 }
 
-const CallCauseProbe = 4;
-const CallCauseSdk = 6;
-// The two tables must agree: CAUSE follows CallCause's order, and every cause is one --calls-out can write.
-if (!CAUSE.every((cause) => CALL_OUT_CAUSES.includes(cause))) throw new Error('internal: call-log causes out of step');

@@ -137,18 +137,8 @@ export function buildResult(name: string, run: RunOutput): RunResult {
     ...(run.warnings !== undefined ? { warnings: [...run.warnings] } : {}),
     metrics: {
       visibleFailureRate: round((m.failures + m.rejected) / n),
-      latencyMs: {
-        p50: round(m.latency.percentileMs(50), 3),
-        p95: round(m.latency.percentileMs(95), 3),
-        p99: round(m.latency.percentileMs(99), 3),
-        mean: round(m.latency.meanMs, 3),
-      },
-      successLatencyMs: {
-        p50: round(m.successLatency.percentileMs(50), 3),
-        p95: round(m.successLatency.percentileMs(95), 3),
-        p99: round(m.successLatency.percentileMs(99), 3),
-        mean: round(m.successLatency.meanMs, 3),
-      },
+      latencyMs: latencySummary(m.latency),
+      successLatencyMs: latencySummary(m.successLatency),
       loadMultiplier: round(m.modelCalls / n),
       upstreamCalls: count(m.modelCalls),
       monthlyCostUsd: round(m.costUsd * monthly, 2),
@@ -260,6 +250,11 @@ function breakdowns(groups: readonly GroupStats[], monthly: number, k: number): 
 }
 
 /** Rounds to `digits` decimals so JSON is stable and readable (8 by default); a nonzero value too small for them keeps six significant digits. */
+/** p50, p95, p99 and mean of a latency histogram, in ms to the microsecond, as every result reports them. */
+export function latencySummary(h: { percentileMs(percentile: number): number; readonly meanMs: number }): { p50: number; p95: number; p99: number; mean: number } {
+  return { p50: round(h.percentileMs(50), 3), p95: round(h.percentileMs(95), 3), p99: round(h.percentileMs(99), 3), mean: round(h.meanMs, 3) };
+}
+
 export function round(value: number, digits = 8): number {
   if (!Number.isFinite(value)) return value;
   const f = Math.pow(10, digits);

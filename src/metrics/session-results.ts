@@ -1,4 +1,4 @@
-import { round } from './results.js';
+import { latencySummary, round } from './results.js';
 import type { SessionMetrics } from './session-metrics.js';
 import { TurnEnd } from './session-metrics.js';
 
@@ -65,12 +65,7 @@ export function buildSessionsResult(s: SessionMetrics, k: number): SessionsResul
     costPerSessionUsd: round(s.costUsd / sessions, 6),
     wastedTokensPerSession: round(s.wastedTokens / sessions, 1),
     billedTokensPerSession: round(s.billedTokens / sessions, 1),
-    turnLatencyMs: {
-      p50: round(s.turnLatency.percentileMs(50), 3),
-      p95: round(s.turnLatency.percentileMs(95), 3),
-      p99: round(s.turnLatency.percentileMs(99), 3),
-      mean: round(s.turnLatency.meanMs, 3),
-    },
+    turnLatencyMs: latencySummary(s.turnLatency),
     sessionDurationMs: {
       p50: round(s.sessionDuration.percentileMs(50), 3),
       p95: round(s.sessionDuration.percentileMs(95), 3),
