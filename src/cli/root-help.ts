@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { HARNESS_SIM_VERSION } from '../metrics/version.js';
 import { printErr } from './print.js';
+import { handleStdoutErrors } from './stdout.js';
 
 /**
  * The root help screen without loading any subcommand. `harness-sim --help` is the
@@ -48,7 +49,10 @@ export function rootHelpProgram(): Command {
   return program;
 }
 
-/** Whether the arguments ask for nothing but the root help. */
-export function wantsRootHelp(args: readonly string[]): boolean {
-  return args.length === 1 && (args[0] === '--help' || args[0] === '-h');
+export { wantsRootHelp } from './boot.js';
+
+/** Prints the root help (the whole of `harness-sim --help`). */
+export function printRootHelp(): void {
+  handleStdoutErrors();
+  process.stdout.write(rootHelpProgram().helpInformation());
 }

@@ -25,19 +25,31 @@ function unitField(parse: (value: unknown) => number, unit: UnitKind, descriptio
     .meta({ anyOf: [{ type: 'number' }, { type: 'string' }], description, unit });
 }
 
+/**
+ * The one instance a field type makes, built on first use. zod schemas are immutable (every
+ * `.optional()` or `.prefault()` wraps rather than changes them), so a field type used at a
+ * hundred keys can be one schema: building the scenario schema was the largest part of a
+ * small run's start-up, and most of it was these same few field types built again and again.
+ */
+function shared<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 /** A duration in milliseconds: `250ms`, `4s`, `2m`, `1h`, `30d`. */
-export const durationMs = () => unitField((v) => parseDurationMs(v), 'duration', 'a duration: 250ms, 4s, 2m, 1h, 30d');
+export const durationMs = shared(() => unitField((v) => parseDurationMs(v), 'duration', 'a duration: 250ms, 4s, 2m, 1h, 30d'));
 /** A duration that may be zero. */
-export const durationOrZeroMs = () =>
-  unitField((v) => parseDurationMs(v, { allowZero: true }), 'duration', 'a duration (0 allowed): 0, 250ms, 4s');
+export const durationOrZeroMs = shared(() =>
+  unitField((v) => parseDurationMs(v, { allowZero: true }), 'duration', 'a duration (0 allowed): 0, 250ms, 4s'),
+);
 /** A fraction in [0, 1]: `0.04` or `4%`. */
-export const rate = () => unitField(parseRate, 'rate', 'a rate: 0.04 or 4%');
+export const rate = shared(() => unitField(parseRate, 'rate', 'a rate: 0.04 or 4%'));
 /** Dollars: `$3`, `3`, `$40,000`. */
-export const moneyUsd = () => unitField(parseMoneyUsd, 'money', 'dollars: $3, 3.75, $40K');
+export const moneyUsd = shared(() => unitField(parseMoneyUsd, 'money', 'dollars: $3, 3.75, $40K'));
 /** A token count: `1500`, `8K`, `1.2M`. */
-export const tokenCount = () => unitField(parseTokenCount, 'tokens', 'a token count: 1500, 8K, 1.2M');
+export const tokenCount = shared(() => unitField(parseTokenCount, 'tokens', 'a token count: 1500, 8K, 1.2M'));
 /** A volume: `10M`, `250K`, `1e6`. */
-export const count = () => unitField(parseCount, 'count', 'a count: 10M, 250K, 1e6');
+export const count = shared(() => unitField(parseCount, 'count', 'a count: 10M, 250K, 1e6'));
 
 /** A positive number that is not NaN or Infinity. */
 export const positiveNumber = () => z.number().finite().positive();
@@ -52,8 +64,16 @@ export const boundedInt = (min: number, max: number) => {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
 
-/** A distribution of durations or of token counts, by `dist` kind, with its parameters checked together. */
-export function distribution(value: () => z.ZodType<number, unknown>) {
+const distributions = new Map<() => z.ZodType<number, unknown>, ReturnType<typeof makeDistribution>>();
+
+/** A distribution of durations or of token counts, by `dist` kind, with its parameters checked together (one instance per field type, as above). */
+export function distribution(value: () => z.ZodType<number, unknown>): ReturnType<typeof makeDistribution> {
+  let made = distributions.get(value);
+  if (made === undefined) distributions.set(value, (made = makeDistribution(value)));
+  return made;
+}
+
+function makeDistribution(value: () => z.ZodType<number, unknown>) {
   return z
     .discriminatedUnion('dist', [
       z.strictObject({ dist: z.literal('lognormal'), p50: value(), p95: value() }),
