@@ -200,22 +200,11 @@ export class MetricsCollector {
     costUsd: number,
   ): void {
     this.requests++;
-    const timeline = this.timeline;
-    if (outcome === RequestOutcome.Success) timeline.goodput[timeline.current]!++;
-    else if (outcome !== RequestOutcome.Refused) timeline.failures[timeline.current]!++;
-    switch (outcome) {
-      case RequestOutcome.Success:
-        this.successes++;
-        break;
-      case RequestOutcome.Failed:
-        this.failures++;
-        break;
-      case RequestOutcome.Rejected:
-        this.rejected++;
-        break;
-      case RequestOutcome.Refused:
-        this.refused++;
-        break;
+    if (outcome === RequestOutcome.Success) {
+      this.successes++;
+      this.timeline.goodput[this.timeline.current]!++;
+    } else {
+      this.countUnsuccessful(outcome);
     }
     this.billedTokens += billedTokens;
     this.wastedTokens += billedTokens - usefulTokens;
@@ -227,6 +216,14 @@ export class MetricsCollector {
     const failed = outcome === RequestOutcome.Failed || outcome === RequestOutcome.Rejected;
     recordGroup(this.byTenant[tenant]!, failed, slot, latencyMs, billedTokens, costUsd);
     recordGroup(this.byTier[label]!, failed, slot, latencyMs, billedTokens, costUsd);
+  }
+
+  /** A request that did not succeed, by how it ended (apart from `recordRequest`, which stays small for the common case). */
+  private countUnsuccessful(outcome: RequestOutcome): void {
+    if (outcome !== RequestOutcome.Refused) this.timeline.failures[this.timeline.current]!++;
+    if (outcome === RequestOutcome.Failed) this.failures++;
+    else if (outcome === RequestOutcome.Rejected) this.rejected++;
+    else if (outcome === RequestOutcome.Refused) this.refused++;
   }
 }
 
