@@ -135,10 +135,7 @@ export class Kernel implements Clock {
   /** Runs the next event due before `untilMs`, urgent work first; false when there is none. */
   private step(untilMs: number): boolean {
     if (this.urgentSize > 0) {
-      const slot = this.urgentHead;
-      this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
-      this.urgentSize--;
-      this.handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
+      this.runUrgent();
       return true;
     }
     const queue = this.queue;
@@ -158,6 +155,14 @@ export class Kernel implements Clock {
     this.advanceTo(queue.time);
     this.handlers[queue.kind]!(queue.a, queue.b);
     return true;
+  }
+
+  /** Runs the oldest urgent event. */
+  private runUrgent(): void {
+    const slot = this.urgentHead;
+    this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
+    this.urgentSize--;
+    this.handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
   }
 
   /** Moves the clock to the next event's time, telling the edge watcher first when it crosses an edge. */
