@@ -38,6 +38,15 @@ export class EventQueue {
     return this.nextSeq;
   }
 
+  /**
+   * Hands out the next sequence number without storing an event: for an event the kernel
+   * keeps outside the heap (its side lane), so it still orders against the heap's events
+   * exactly as if it had been pushed.
+   */
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
   /** Schedules an event of `kind` with two integer arguments at absolute time `time`. */
   push(time: number, kind: number, a: number, b: number): void {
     if (this.count === this.times.length) this.grow();
@@ -103,6 +112,11 @@ export class EventQueue {
   /** Time of the earliest pending event, or Infinity when empty. */
   peekTime(): number {
     return this.count === 0 ? Infinity : this.times[0]!;
+  }
+
+  /** Sequence number of the earliest pending event (only meaningful when not empty). */
+  peekSeq(): number {
+    return this.seqs[0]!;
   }
 
   private move(from: number, to: number): void {

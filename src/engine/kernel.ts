@@ -28,6 +28,7 @@ const INITIAL_URGENT_CAPACITY = 64;
  * scheduled (a sequence number that only goes up), so runs are deterministic.
  * An urgent event (`scheduleUrgent`) runs at the current time before any other event due
  * now, urgent ones among themselves first-in first-out: SimPy's two priorities.
+ * The side lane (`scheduleSide`) holds one recurring event outside the heap, in heap order.
  *
  * The kernel is the run's `Clock`: every layer reads virtual time from it.
  */
@@ -42,6 +43,12 @@ export class Kernel implements Clock {
   private urgentHead = 0;
   private urgentSize = 0;
   private urgentScheduled = 0;
+  // The side lane: at most one pending event, outside the heap (see `scheduleSide`).
+  private sideTime = Infinity;
+  private sideSeq = 0;
+  private sideKind = 0;
+  private sideA = 0;
+  private sideB = 0;
   private watcher: EdgeWatcher | null = null;
   private nextEdgeMs = Infinity;
 
@@ -64,6 +71,24 @@ export class Kernel implements Clock {
     if (!(atMs >= this.time && atMs < Infinity)) throw new RangeError(`cannot schedule kind ${kind} at ${atMs} ms: now is ${this.time} ms`);
     if (this.handlers[kind] === undefined) throw new Error(`no handler for event kind ${kind}`);
     this.queue.push(atMs, kind, a, b);
+  }
+
+  /**
+   * Schedules the side lane's one event: an event that is never more than one pending at a
+   * time and always schedules its successor (the next arrival). It is kept beside the heap,
+   * with a sequence number from the heap's counter, so it runs exactly where it would have
+   * run in the heap while sparing a push and a pop per arrival, half the events of a
+   * simple run. A second one while one is pending is refused.
+   */
+  scheduleSide(atMs: number, kind: number, a: number, b: number): void {
+    if (!(atMs >= this.time && atMs < Infinity)) throw new RangeError(`cannot schedule kind ${kind} at ${atMs} ms: now is ${this.time} ms`);
+    if (this.handlers[kind] === undefined) throw new Error(`no handler for event kind ${kind}`);
+    if (this.sideTime < Infinity) throw new Error(`the side lane already holds an event of kind ${this.sideKind}`);
+    this.sideTime = atMs;
+    this.sideSeq = this.queue.takeSeq();
+    this.sideKind = kind;
+    this.sideA = a;
+    this.sideB = b;
   }
 
   /** Schedules an event of `kind` now, ahead of every other event due now (FIFO among urgent events). */
@@ -91,61 +116,63 @@ export class Kernel implements Clock {
    * called again to go on; events at exactly `untilMs` belong to the next call.
    */
   run(untilMs = Infinity): void {
-    const queue = this.queue;
-    const handlers = this.handlers;
-    for (;;) {
-      if (this.urgentSize > 0) {
-        const slot = this.urgentHead;
-        this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
-        this.urgentSize--;
-        handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
-        continue;
-      }
-      if (!(queue.peekTime() < untilMs)) break;
-      queue.pop();
-      const time = queue.time;
-      this.time = time;
-      if (time >= this.nextEdgeMs) this.nextEdgeMs = this.watcher!(time);
-      handlers[queue.kind]!(queue.a, queue.b);
-    }
+    while (this.step(untilMs));
     if (untilMs < Infinity && untilMs > this.time) this.time = untilMs;
   }
 
   /**
-   * Runs at most `maxEvents` events (both lanes), then stops between two events; returns
+   * Runs at most `maxEvents` events (every lane), then stops between two events; returns
    * whether any are left. Calling it until it returns false runs exactly the events `run()`
    * would, in the same order, so a caller can look up between batches (to draw progress)
    * without changing anything the model sees: the clock stays at the last event's time.
    */
   runFor(maxEvents: number): boolean {
-    const queue = this.queue;
-    const handlers = this.handlers;
-    for (let left = maxEvents; left > 0; left--) {
-      if (this.urgentSize > 0) {
-        const slot = this.urgentHead;
-        this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
-        this.urgentSize--;
-        handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
-        continue;
-      }
-      if (!(queue.peekTime() < Infinity)) return false;
-      queue.pop();
-      const time = queue.time;
-      this.time = time;
-      if (time >= this.nextEdgeMs) this.nextEdgeMs = this.watcher!(time);
-      handlers[queue.kind]!(queue.a, queue.b);
-    }
-    return this.urgentSize > 0 || queue.peekTime() < Infinity;
+    for (let left = maxEvents; left > 0; left--) if (!this.step(Infinity)) return false;
+    return this.urgentSize > 0 || this.sideTime < Infinity || this.queue.peekTime() < Infinity;
   }
 
-  /** Events ever scheduled, both lanes (a cheap work counter for benchmarks). */
+  /** Runs the next event due before `untilMs`, urgent work first; false when there is none. */
+  private step(untilMs: number): boolean {
+    if (this.urgentSize > 0) {
+      const slot = this.urgentHead;
+      this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
+      this.urgentSize--;
+      this.handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
+      return true;
+    }
+    const queue = this.queue;
+    const heapTime = queue.peekTime();
+    const sideTime = this.sideTime;
+    // The side event goes first when it is earlier, or at the same time when it was scheduled
+    // first: the order it would have had in the heap.
+    if (sideTime < heapTime || (sideTime === heapTime && sideTime < Infinity && this.sideSeq < queue.peekSeq())) {
+      if (!(sideTime < untilMs)) return false;
+      this.sideTime = Infinity;
+      this.advanceTo(sideTime);
+      this.handlers[this.sideKind]!(this.sideA, this.sideB);
+      return true;
+    }
+    if (!(heapTime < untilMs)) return false;
+    queue.pop();
+    this.advanceTo(queue.time);
+    this.handlers[queue.kind]!(queue.a, queue.b);
+    return true;
+  }
+
+  /** Moves the clock to the next event's time, telling the edge watcher first when it crosses an edge. */
+  private advanceTo(time: number): void {
+    this.time = time;
+    if (time >= this.nextEdgeMs) this.nextEdgeMs = this.watcher!(time);
+  }
+
+  /** Events ever scheduled, every lane (a cheap work counter for benchmarks). */
   get scheduled(): number {
     return this.queue.scheduled + this.urgentScheduled;
   }
 
   /** Events scheduled and not yet run. */
   get pending(): number {
-    return this.queue.size + this.urgentSize;
+    return this.queue.size + this.urgentSize + (this.sideTime < Infinity ? 1 : 0);
   }
 
   private growUrgent(): void {

@@ -68,7 +68,7 @@ export class RequestLifecycle {
 
   /** A replayed trace ends before the request count does: it answers Infinity, and arrivals stop. */
   private scheduleArrival(atMs: number): void {
-    if (atMs !== Number.POSITIVE_INFINITY) this.kernel.schedule(atMs, EventKind.Arrival, 0, 0);
+    if (atMs !== Number.POSITIVE_INFINITY) this.kernel.scheduleSide(atMs, EventKind.Arrival, 0, 0);
   }
 
   private onArrival(): void {

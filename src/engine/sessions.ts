@@ -62,7 +62,7 @@ export class SessionDriver {
 
   /** Schedules the first session's arrival. */
   start(): void {
-    if (this.world.totalRequests > 0) this.kernel.schedule(this.world.workload.nextArrivalMs(0), EventKind.SessionArrival, 0, 0);
+    if (this.world.totalRequests > 0) this.kernel.scheduleSide(this.world.workload.nextArrivalMs(0), EventKind.SessionArrival, 0, 0);
   }
 
   /** The most sessions ever in the system at once (the pool's size). */
@@ -75,7 +75,7 @@ export class SessionDriver {
     const now = this.kernel.now();
     const index = this.arrivals++;
     this.lastArrivalMs = now;
-    if (this.arrivals < this.world.totalRequests) this.kernel.schedule(workload.nextArrivalMs(now), EventKind.SessionArrival, 0, 0);
+    if (this.arrivals < this.world.totalRequests) this.kernel.scheduleSide(workload.nextArrivalMs(now), EventKind.SessionArrival, 0, 0);
     const session = this.sessions.acquire();
     workload.drawSession(this.draw, now);
     session.session = index;

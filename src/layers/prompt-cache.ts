@@ -29,6 +29,7 @@
  */
 
 import type { Clock } from './types.js';
+import { CacheEntries } from './cache-entries.js';
 
 /** One block of the prompt prefix, in prompt order. */
 export interface PrefixLayer {
@@ -134,9 +135,8 @@ export class PromptCache {
   /** The base pricing, then each model's (the base where a model has no overrides). */
   private readonly base: Pricing;
   private readonly byModel: readonly Pricing[];
-  private readonly expiresAtMsByKey = new Map<number, number>();
-  /** When each entry became readable: when the response that wrote it began. */
-  private readonly readableFromMsByKey = new Map<number, number>();
+  /** Each key's entry: when it expires, and when it became readable (when the response that wrote it began). */
+  private readonly entries = new CacheEntries();
   // Reused for every lookup so the hot path allocates nothing.
   private readonly result: CacheLookup = { hit: false, readTokens: 0, writeTokens: 0, uncachedTokens: 0 };
 
@@ -198,10 +198,12 @@ export class PromptCache {
       const nowMs = this.clock.now();
       const sentMs = sentAtMs === undefined || sentAtMs > nowMs ? nowMs : sentAtMs;
       const ttlMs = this.options.ttlMs;
-      const expiresAtMs = this.expiresAtMsByKey.get(key);
-      if (expiresAtMs !== undefined && this.readableFromMsByKey.get(key)! <= sentMs && sentMs < expiresAtMs) {
+      const entries = this.entries;
+      // -Infinity when there is no entry: then neither a hit nor "still alive".
+      const expiresAtMs = entries.expiresAtMs(key);
+      if (sentMs < expiresAtMs && entries.readableFromMs(key) <= sentMs) {
         // A hit refreshes the entry from when the provider read it.
-        if (sentMs + ttlMs > expiresAtMs) this.expiresAtMsByKey.set(key, sentMs + ttlMs);
+        if (sentMs + ttlMs > expiresAtMs) entries.extend(key, sentMs + ttlMs);
         this.hits++;
         result.hit = true;
         result.readTokens = cacheable;
@@ -211,11 +213,10 @@ export class PromptCache {
       }
       // A miss writes: readable from now (its response has begun) unless an entry still alive
       // was already readable (written by a call that answered after this one was sent).
-      if (expiresAtMs === undefined || nowMs >= expiresAtMs) {
-        this.readableFromMsByKey.set(key, nowMs);
-        this.expiresAtMsByKey.set(key, nowMs + ttlMs);
+      if (nowMs >= expiresAtMs) {
+        entries.write(key, nowMs, nowMs + ttlMs);
       } else if (nowMs + ttlMs > expiresAtMs) {
-        this.expiresAtMsByKey.set(key, nowMs + ttlMs);
+        entries.extend(key, nowMs + ttlMs);
       }
     }
     this.misses++;
@@ -246,8 +247,7 @@ export class PromptCache {
 
   /** Drops the entry of `key`, so its next lookup is a write (e.g. after the system prompt changed). */
   invalidate(key: number): void {
-    this.expiresAtMsByKey.delete(key);
-    this.readableFromMsByKey.delete(key);
+    this.entries.delete(key);
   }
 
   /** Share of lookups that hit, 0 before the first lookup. */

@@ -97,6 +97,37 @@ describe('Kernel', () => {
     expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
+  it('runs the side lane\'s event where the heap would have: by time, then by when it was scheduled', () => {
+    const { kernel, log } = loggingKernel();
+    kernel.schedule(5, 0, 1, 0);
+    kernel.scheduleSide(5, 1, 2, 0); // same time, scheduled after the first: runs after it
+    kernel.schedule(5, 0, 3, 0); // same time, scheduled after the side event: runs after it
+    kernel.schedule(4, 2, 4, 0);
+    expect(kernel.pending).toBe(4);
+    kernel.run();
+    expect(log).toEqual(['2:4@4', '0:1@5', '1:2@5', '0:3@5']);
+    expect(kernel.scheduled).toBe(4);
+    expect(kernel.pending).toBe(0);
+  });
+
+  it('lets the side event schedule its successor, stops it at the horizon, and refuses a second one pending', () => {
+    const kernel = new Kernel();
+    const times: number[] = [];
+    kernel.on(0, (left) => {
+      times.push(kernel.now());
+      if (left > 0) kernel.scheduleSide(kernel.now() + 10, 0, left - 1, 0);
+    });
+    kernel.scheduleSide(0, 0, 3, 0);
+    expect(() => kernel.scheduleSide(1, 0, 0, 0)).toThrow(/side lane already holds/);
+    kernel.run(20);
+    expect(times).toEqual([0, 10]);
+    expect(kernel.pending).toBe(1);
+    expect(kernel.runFor(1)).toBe(true);
+    expect(kernel.runFor(5)).toBe(false);
+    expect(times).toEqual([0, 10, 20, 30]);
+    expect(() => kernel.scheduleSide(29, 0, 0, 0)).toThrow(RangeError);
+  });
+
   it('calls the edge watcher once the clock reaches each edge, before the event there runs', () => {
     const kernel = new Kernel();
     const log: string[] = [];
