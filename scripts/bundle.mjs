@@ -70,6 +70,8 @@ const cli = await build({
   format: 'cjs',
   // src/cli/boot.ts passes the bundle's URL under this name.
   define: { 'import.meta.url': '__bundleUrl' },
+  // Everything else escaped, so src/cli/boot.ts can read it as latin1 (esbuild's default, said).
+  charset: 'ascii',
 });
 // `harness-sim --help`: commander and the root command's stubs, without the CLI's bundle.
 const rootHelp = await build({
@@ -107,6 +109,9 @@ for (const file of Object.keys(outputs)) {
     if (!existsSync(target)) missing.push(`${relative(root, path)}: new URL('${m[1]}') -> ${relative(root, target)} does not exist`);
   }
 }
+// src/cli/boot.ts reads the bundle as latin1, which is the same string only for ASCII.
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(join(chunks, 'cli.cjs'), 'latin1'));
+if (nonAscii) missing.push(`dist/cli/chunks/cli.cjs: a byte above 0x7f at offset ${nonAscii.index} (the bundle must be ASCII: esbuild's charset option)`);
 if (missing.length > 0) {
   console.error(`bundle: ${missing.join('\n')}`);
   process.exit(1);

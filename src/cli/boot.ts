@@ -36,7 +36,10 @@ export function codeCachePath(bundle: string): string {
 /** Compiles and evaluates the bundle (with its code cache when there is one); returns its exports and the script, whose cache the build saves. */
 export function loadBundle(bundleUrl: URL): { cli: BundledCli; script: Script; cacheRejected: boolean | undefined } {
   const file = fileURLToPath(bundleUrl);
-  const source = readFileSync(file, 'utf8');
+  // The bundle is ASCII (esbuild escapes everything else; scripts/bundle.mjs checks), so
+  // latin1 reads it to the same string, ten times faster than utf8 (~1 ms against ~14 ms for
+  // 1 MB in Node 20, which validates and transcodes UTF-8 byte by byte).
+  const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(codeCachePath(file));
