@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
-/** Written by every build (tsc emits it, then the bundle replaces it), so its time is the build's time. */
+/** Written by every build (tsc emits it, then the bundle script replaces it), so its time is the build's time. */
 const BUILT = join(ROOT, 'dist/cli/main.js');
 
 /**
@@ -15,7 +15,7 @@ const BUILT = join(ROOT, 'dist/cli/main.js');
  * bundled CLI that users run.
  */
 export default function setup(): void {
-  const config = Math.max(statSync(join(ROOT, 'tsconfig.json')).mtimeMs, statSync(join(ROOT, 'scripts/bundle.mjs')).mtimeMs);
+  const config = Math.max(...['tsconfig.json', 'scripts/bundle.mjs', 'scripts/code-cache.mjs'].map((file) => statSync(join(ROOT, file)).mtimeMs));
   if (existsSync(BUILT) && newestMtime(join(ROOT, 'src'), config) <= statSync(BUILT).mtimeMs) return;
   execSync('npx tsc -p tsconfig.json && node scripts/bundle.mjs', { cwd: ROOT, stdio: 'inherit' });
 }

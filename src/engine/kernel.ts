@@ -67,9 +67,10 @@ export class Kernel implements Clock {
   /** Schedules an event of `kind` at absolute time `atMs` (finite, not before now). */
   schedule(atMs: number, kind: number, a: number, b: number): void {
     // Two comparisons and one load per event catch a past, infinite or NaN time and a kind
-    // nobody handles where the mistake is made rather than where it surfaces.
-    if (!(atMs >= this.time && atMs < Infinity)) throw new RangeError(`cannot schedule kind ${kind} at ${atMs} ms: now is ${this.time} ms`);
-    if (this.handlers[kind] === undefined) throw new Error(`no handler for event kind ${kind}`);
+    // nobody handles where the mistake is made rather than where it surfaces. The messages are
+    // built elsewhere (`badTime`, `noHandler`), so this stays small enough to be inlined.
+    if (!(atMs >= this.time && atMs < Infinity)) throw badTime(kind, atMs, this.time);
+    if (this.handlers[kind] === undefined) throw noHandler(kind);
     this.queue.push(atMs, kind, a, b);
   }
 
@@ -81,8 +82,8 @@ export class Kernel implements Clock {
    * simple run. A second one while one is pending is refused.
    */
   scheduleSide(atMs: number, kind: number, a: number, b: number): void {
-    if (!(atMs >= this.time && atMs < Infinity)) throw new RangeError(`cannot schedule kind ${kind} at ${atMs} ms: now is ${this.time} ms`);
-    if (this.handlers[kind] === undefined) throw new Error(`no handler for event kind ${kind}`);
+    if (!(atMs >= this.time && atMs < Infinity)) throw badTime(kind, atMs, this.time);
+    if (this.handlers[kind] === undefined) throw noHandler(kind);
     if (this.sideTime < Infinity) throw new Error(`the side lane already holds an event of kind ${this.sideKind}`);
     this.sideTime = atMs;
     this.sideSeq = this.queue.takeSeq();
@@ -93,7 +94,7 @@ export class Kernel implements Clock {
 
   /** Schedules an event of `kind` now, ahead of every other event due now (FIFO among urgent events). */
   scheduleUrgent(kind: number, a: number, b: number): void {
-    if (this.handlers[kind] === undefined) throw new Error(`no handler for event kind ${kind}`);
+    if (this.handlers[kind] === undefined) throw noHandler(kind);
     if (this.urgentSize === this.urgentKinds.length) this.growUrgent();
     const slot = (this.urgentHead + this.urgentSize) & (this.urgentKinds.length - 1);
     this.urgentKinds[slot] = kind;
@@ -134,10 +135,7 @@ export class Kernel implements Clock {
   /** Runs the next event due before `untilMs`, urgent work first; false when there is none. */
   private step(untilMs: number): boolean {
     if (this.urgentSize > 0) {
-      const slot = this.urgentHead;
-      this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
-      this.urgentSize--;
-      this.handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
+      this.runUrgent();
       return true;
     }
     const queue = this.queue;
@@ -157,6 +155,14 @@ export class Kernel implements Clock {
     this.advanceTo(queue.time);
     this.handlers[queue.kind]!(queue.a, queue.b);
     return true;
+  }
+
+  /** Runs the oldest urgent event. */
+  private runUrgent(): void {
+    const slot = this.urgentHead;
+    this.urgentHead = (slot + 1) & (this.urgentKinds.length - 1);
+    this.urgentSize--;
+    this.handlers[this.urgentKinds[slot]!]!(this.urgentA[slot]!, this.urgentB[slot]!);
   }
 
   /** Moves the clock to the next event's time, telling the edge watcher first when it crosses an edge. */
@@ -191,4 +197,12 @@ export class Kernel implements Clock {
     this.urgentB = b;
     this.urgentHead = 0;
   }
+}
+
+function badTime(kind: number, atMs: number, nowMs: number): RangeError {
+  return new RangeError(`cannot schedule kind ${kind} at ${atMs} ms: now is ${nowMs} ms`);
+}
+
+function noHandler(kind: number): Error {
+  return new Error(`no handler for event kind ${kind}`);
 }

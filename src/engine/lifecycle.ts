@@ -156,21 +156,24 @@ export class RequestLifecycle {
     const role = req.role;
     // A session's tool call is not a request: the tool's own counters have it.
     if (role !== CallRole.SessionTool) this.world.metrics.recordRequest(req.tenant, req.label, outcome, now - req.arrivalMs, req.billedTokens, req.usefulTokens, req.costUsd);
-    if (role !== CallRole.Request) {
-      const e = this.callEnd;
-      e.session = req.session;
-      e.role = role;
-      e.outcome = outcome;
-      e.billedTokens = req.billedTokens;
-      e.usefulTokens = req.usefulTokens;
-      e.costUsd = req.costUsd;
-      e.batchSlot = req.batchSlot;
-    }
+    if (role !== CallRole.Request) this.keepCallEnd(req, outcome);
     const holdsSlot = req.holdsSlot;
     const client = req.client;
     this.requests.release(req);
     if (holdsSlot) this.handSlotOn(now, client);
     if (role !== CallRole.Request) this.onCallEnd!(this.callEnd);
+  }
+
+  /** Copies what a session's call ended with into `callEnd`, before the request's state is released. */
+  private keepCallEnd(req: RequestState, outcome: RequestOutcome): void {
+    const e = this.callEnd;
+    e.session = req.session;
+    e.role = req.role;
+    e.outcome = outcome;
+    e.billedTokens = req.billedTokens;
+    e.usefulTokens = req.usefulTokens;
+    e.costUsd = req.costUsd;
+    e.batchSlot = req.batchSlot;
   }
 
   /** Hands a freed backpressure slot of `client` to its oldest waiter (a request of the same client), if any. */

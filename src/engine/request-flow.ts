@@ -1,4 +1,4 @@
-import { Permit } from '../layers/breaker.js';
+import { type CircuitBreaker, Permit } from '../layers/breaker.js';
 import { Difficulty } from '../layers/router.js';
 import { RequestOutcome } from '../metrics/collector.js';
 import { CallCause } from '../metrics/run-output.js';
@@ -70,19 +70,21 @@ export class RequestFlow {
   admit(req: RequestState): void {
     const { harness, draws } = this.world;
     const classifier = harness.classifier;
-    if (classifier === null) {
-      this.route(req, harness.router?.classify(req.difficulty, draws.routingVerdicts.at(req.request, 0, 0)) ?? req.difficulty);
-      return;
-    }
+    if (classifier !== null) return this.classify(req, classifier.modelId);
+    this.route(req, harness.router?.classify(req.difficulty, draws.routingVerdicts.at(req.request, 0, 0)) ?? req.difficulty);
+  }
+
+  /** Sends the request to the classifier model; `onClassified` routes it when it answers. */
+  private classify(req: RequestState, modelId: number): void {
     enterPhase(req, Phase.Classifying);
-    req.target = classifier.modelId;
+    req.target = modelId;
     this.world.metrics.recordUpstreamCall(CallCause.Classifier);
     const now = this.kernel.now();
     const call = this.call;
-    this.world.upstream.call(classifier.modelId, req.request, CLASSIFIER_SERIAL, now, call);
+    this.world.upstream.call(modelId, req.request, CLASSIFIER_SERIAL, now, call);
     req.callOutcome = call.outcome;
     req.callLatencyMs =
-      call.outcome === Outcome.Success ? this.world.classifierLatency!.quantile(draws.classifierLatency.at(req.request, 0, 0)) : call.latencyMs;
+      call.outcome === Outcome.Success ? this.world.classifierLatency!.quantile(this.world.draws.classifierLatency.at(req.request, 0, 0)) : call.latencyMs;
     this.kernel.schedule(now + req.callLatencyMs, EventKind.CallDone, req.slot, req.generation);
   }
 
@@ -116,14 +118,7 @@ export class RequestFlow {
   private startCall(req: RequestState): void {
     const { harness: h, metrics } = this.world;
     const c = h.clients[req.client]!;
-    if (c.breakers !== null) {
-      req.permit = c.breakers[req.target]!.tryAcquire();
-      if (req.permit === Permit.Denied) {
-        metrics.recordShortCircuit();
-        this.onCallFailed(req, Outcome.Open);
-        return;
-      }
-    }
+    if (c.breakers !== null && this.breakerRefuses(req, c.breakers)) return;
     if (req.attempt === 0) c.retryBudget?.onFirstAttempt();
     if (req.phase === Phase.Model) metrics.recordUpstreamCall(req.permit === Permit.Probe && c.breakers !== null ? CallCause.Probe : req.callCause);
     req.attempt++;
@@ -132,6 +127,15 @@ export class RequestFlow {
     req.sdkPreviousDelayMs = 0;
     this.send(req);
     if (this.hedging !== null && req.phase === Phase.Model) this.hedging.arm(req);
+  }
+
+  /** Asks the target's breaker for a permit (kept on the request); when refused, the call fails fast as "open". */
+  private breakerRefuses(req: RequestState, breakers: readonly CircuitBreaker[]): boolean {
+    req.permit = breakers[req.target]!.tryAcquire();
+    if (req.permit !== Permit.Denied) return false;
+    this.world.metrics.recordShortCircuit();
+    this.onCallFailed(req, Outcome.Open);
+    return true;
   }
 
   /** Sends one call of the current attempt to the upstream (the attempt's first, or an SDK retry). */
@@ -144,12 +148,7 @@ export class RequestFlow {
     const timeoutMs = this.world.timeoutMs[req.target]!;
     // A drawn failure answers without taking a server slot; a success queues for one.
     if (this.world.servers[req.target] !== null && call.outcome === Outcome.Success && this.servers.offer(req, call.latencyMs, timeoutMs, call)) return;
-    if (call.latencyMs > timeoutMs) {
-      // The client gives up first; the server finishes the work anyway and bills it.
-      call.outcome = Outcome.Timeout;
-      call.latencyMs = timeoutMs;
-      call.retryAfterMs = 0;
-    }
+    if (call.latencyMs > timeoutMs) timedOut(call, timeoutMs);
     req.callOutcome = call.outcome;
     req.callLatencyMs = call.latencyMs;
     req.callRetryAfterMs = call.retryAfterMs;
@@ -165,21 +164,26 @@ export class RequestFlow {
     // Inside the attempt, the SDK may retry on its own: the harness (and its breaker) sees only the loop's last answer.
     if (h.sdk !== null && outcome !== Outcome.Success && req.phase === Phase.Model && this.sdkRetry(req, outcome)) return;
     const breakers = h.clients[req.client]!.breakers;
-    if (breakers !== null) {
-      // The attempt's duration, for the slow-call rule: the call's latency, or the whole SDK loop's.
-      const durationMs = req.sdkRetries === 0 ? req.callLatencyMs : this.kernel.now() - req.attemptStartMs;
-      breakers[req.target]!.onResult(req.permit as Permit, !h.breakerCounts[outcome], durationMs);
-    }
-    if (req.phase === Phase.Tool) {
-      this.billing.toolCall(req, outcome);
-      if (outcome === Outcome.Success) return this.nextTool(req);
-      return this.onCallFailed(req, outcome);
-    }
+    if (breakers !== null) this.tellBreaker(req, breakers[req.target]!, outcome);
+    if (req.phase === Phase.Tool) return this.onToolAnswer(req, outcome);
     const tokens = this.billing.modelCall(req, outcome);
     // With hedges still out, a failed first call waits for them; a successful one abandons them.
     if (this.hedging !== null && this.hedging.onPrimaryAnswer(req, outcome)) return;
     if (outcome !== Outcome.Success) return this.onCallFailed(req, outcome);
     this.onModelAnswer(req, tokens);
+  }
+
+  /** Reports the attempt's outcome to its breaker, with its duration for the slow-call rule: the call's latency, or the whole SDK loop's. */
+  private tellBreaker(req: RequestState, breaker: CircuitBreaker, outcome: number): void {
+    const durationMs = req.sdkRetries === 0 ? req.callLatencyMs : this.kernel.now() - req.attemptStartMs;
+    breaker.onResult(req.permit as Permit, !this.world.harness.breakerCounts[outcome], durationMs);
+  }
+
+  /** A tool answered: billed (counted), then the next tool, or retry / give up. */
+  private onToolAnswer(req: RequestState, outcome: number): void {
+    this.billing.toolCall(req, outcome);
+    if (outcome === Outcome.Success) return this.nextTool(req);
+    this.onCallFailed(req, outcome);
   }
 
   /**
@@ -267,4 +271,11 @@ export class RequestFlow {
     req.previousDelayMs = 0;
     this.startCall(req);
   }
+}
+
+/** The client gives up at `timeoutMs` before the call answers (the server finishes the work anyway and bills it). */
+function timedOut(call: CallResult, timeoutMs: number): void {
+  call.outcome = Outcome.Timeout;
+  call.latencyMs = timeoutMs;
+  call.retryAfterMs = 0;
 }

@@ -64,16 +64,21 @@ const NEXT: readonly number[] = [
 
 /** Throws unless `req`'s phase accepts an event of `kind`: a current event in the wrong phase is a bug. */
 export function expectEvent(req: RequestState, kind: EventKind): void {
-  if ((ACCEPTS[req.phase]! & (1 << kind)) === 0) {
-    throw new Error(`internal: event kind ${kind} reached request ${req.request} in phase "${PHASE_NAMES[req.phase]}"`);
-  }
+  if ((ACCEPTS[req.phase]! & (1 << kind)) === 0) throw wrongPhase(req, kind);
+}
+
+// The messages are built here, out of the two checks every event makes, so those stay small enough to be inlined.
+function wrongPhase(req: RequestState, kind: EventKind): Error {
+  return new Error(`internal: event kind ${kind} reached request ${req.request} in phase "${PHASE_NAMES[req.phase]}"`);
+}
+
+function badTransition(req: RequestState, next: Phase): Error {
+  return new Error(`internal: request ${req.request} cannot move from "${PHASE_NAMES[req.phase]}" to "${PHASE_NAMES[next]}"`);
 }
 
 /** Moves `req` to `next`, throwing if the state machine has no such transition. */
 export function enterPhase(req: RequestState, next: Phase): void {
-  if ((NEXT[req.phase]! & (1 << next)) === 0) {
-    throw new Error(`internal: request ${req.request} cannot move from "${PHASE_NAMES[req.phase]}" to "${PHASE_NAMES[next]}"`);
-  }
+  if ((NEXT[req.phase]! & (1 << next)) === 0) throw badTransition(req, next);
   req.phase = next;
 }
 

@@ -40,6 +40,11 @@ export class CompactLatencyHistogram {
     counts[slot]! += 1;
   }
 
+  /** Records `latencyMs`; the slot is `LatencyHistogram`'s (see `fastSlotOf`), which this layout does not use. */
+  recordAt(_slot: number, latencyMs: number): void {
+    this.record(latencyMs);
+  }
+
   get count(): number {
     return this.n;
   }

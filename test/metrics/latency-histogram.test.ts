@@ -1,7 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../../src/metrics/latency-histogram.js';
+import { CompactLatencyHistogram } from '../../src/metrics/compact-histogram.js';
+import { fastSlotOf, LatencyHistogram } from '../../src/metrics/latency-histogram.js';
 
 describe('LatencyHistogram', () => {
   // HDR at 3 significant digits resolves a value to within 1/1024 of itself (sub-bucket width).
@@ -68,6 +69,28 @@ describe('LatencyHistogram', () => {
     expect(h.count).toBe(3);
     expect(h.meanMs).toBe(300);
     expect(h.percentileMs(100)).toBeCloseTo(500, 0);
+  });
+
+  it('records the same through recordAt(fastSlotOf(v), v) as through record(v), below 1 us and past the fast path included', () => {
+    const random = seedrandom('record-at');
+    const values = [0, 0.0004, 0.001, 1, 2_147_483.647, 2_147_483.648, 5e6, 3e7, ...Array.from({ length: 20_000 }, () => Math.exp(random() * 14 - 4))];
+    const direct = new LatencyHistogram();
+    const bySlot = new LatencyHistogram();
+    const compactDirect = new CompactLatencyHistogram();
+    const compactBySlot = new CompactLatencyHistogram();
+    for (const v of values) {
+      direct.record(v);
+      bySlot.recordAt(fastSlotOf(v), v);
+      compactDirect.record(v);
+      compactBySlot.recordAt(fastSlotOf(v), v);
+    }
+    expect(fastSlotOf(3e7)).toBe(-1);
+    for (const p of [0, 1, 25, 50, 90, 99, 99.9, 100]) {
+      expect(bySlot.percentileMs(p)).toBe(direct.percentileMs(p));
+      expect(compactBySlot.percentileMs(p)).toBe(compactDirect.percentileMs(p));
+    }
+    expect([bySlot.count, bySlot.meanMs, bySlot.maxMs]).toEqual([direct.count, direct.meanMs, direct.maxMs]);
+    expect(bySlot.buckets()).toEqual(direct.buckets());
   });
 
   it('reports zeros when empty', () => {
