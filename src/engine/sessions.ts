@@ -1,6 +1,6 @@
 import { RequestOutcome } from '../metrics/collector.js';
 import { TurnEnd } from '../metrics/session-metrics.js';
-import { EXTRA_STEP } from '../workload/session-plan.js';
+import { stepKey } from '../workload/session-plan.js';
 import type { RequestDraw } from '../workload/workload.js';
 import type { World } from './build.js';
 import { EventKind } from './events.js';
@@ -110,14 +110,16 @@ export class SessionDriver {
     }
     if (session.billedTokens + this.world.prefixTokens + session.history > limits.maxTokensPerSession) return this.endTurn(session, TurnEnd.Tokens);
     const added = session.retryCount > 0;
-    const step = added ? session.extra : session.step;
-    const j = added ? session.turn | EXTRA_STEP : session.turn;
+    // Both fields read and both counters added to on every call, added or not: see `stepKey`.
+    const { extra, step: planned } = session;
+    const step = added ? extra : planned;
+    const j = stepKey(session.turn, added);
     session.callStep = step;
     session.callExtra = added;
     session.callCompletion = plan.completionTokens(session.session, j, step);
     session.modelCalls++;
     metrics.modelCalls++;
-    if (added) metrics.addedSteps++;
+    metrics.addedSteps += added ? 1 : 0;
     const req = this.requests.acquire();
     this.bind(req, session, CallRole.SessionModel, plan.callKey(session.session, j, step, 0));
     req.inputTokens = session.history;
@@ -188,7 +190,7 @@ export class SessionDriver {
   private sendBatch(session: SessionState): void {
     const { plan, metrics } = this.s;
     const size = session.batchSize;
-    const j = session.batchExtra ? session.turn | EXTRA_STEP : session.turn;
+    const j = stepKey(session.turn, session.batchExtra);
     // One more than the calls out, released after the loop: a call that ends at once (scope
     // refusal, open breaker) must not close the batch while it is still being sent.
     session.pending = size + 1;
@@ -213,7 +215,7 @@ export class SessionDriver {
   /** A tool call of the batch answered (or the loop guard refused it): its result or error joins the conversation. */
   private onToolResult(session: SessionState, slot: number, failed: boolean, refusedByGuard: boolean): void {
     const tool = session.batchTools[slot]!;
-    const j = session.batchExtra ? session.turn | EXTRA_STEP : session.turn;
+    const j = stepKey(session.turn, session.batchExtra);
     session.history += this.s.plan.resultTokens(tool, failed, session.session, j, session.batchStep, slot);
     if (failed) {
       session.batchFailed[slot] = 1;
@@ -232,12 +234,13 @@ export class SessionDriver {
   /** The whole batch is back: the model decides which failed tools to call again (the loop guard may refuse). */
   private onBatchDone(session: SessionState): void {
     const { plan, limits, metrics } = this.s;
-    const j = session.batchExtra ? session.turn | EXTRA_STEP : session.turn;
+    const j = stepKey(session.turn, session.batchExtra);
     session.retryCount = 0;
     for (let slot = 0; slot < session.batchSize; slot++) {
-      if (session.batchFailed[slot] === 0) continue;
+      // The tool and its bit before the test, so the optimizing compiler has seen them (see `stepKey`).
       const tool = session.batchTools[slot]!;
       const bit = 1 << tool;
+      if (session.batchFailed[slot] === 0) continue;
       if ((session.blocked & bit) !== 0) continue;
       if (!plan.callsAgain(session.session, j, session.batchStep, slot)) continue;
       if (limits.sameToolFailures > 0 && session.failuresInRow[tool]! >= limits.sameToolFailures) {

@@ -1,3 +1,4 @@
+import { startAsDoubles } from './double-fields.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /** Why a turn ended. `Success`: the model answered. The rest are visible turn failures. */
@@ -64,6 +65,11 @@ export class SessionMetrics {
   private lastChangeMs = 0;
   firstArrivalMs = -1;
   lastEndMs = 0;
+
+  constructor() {
+    // Token totals pass 2^31 in a long run; the others hold fractions (see startAsDoubles).
+    startAsDoubles(this, ['promptTokens', 'cachedPromptTokens', 'completionTokens', 'billedTokens', 'costUsd', 'wastedTokens', 'areaMs', 'lastChangeMs', 'lastEndMs']);
+  }
 
   /** A session arrived at `nowMs`. */
   recordArrival(nowMs: number): void {

@@ -24,6 +24,18 @@ export const EXTRA_STEP = 1 << 30;
 /** k per step: the model call, then up to 64 tool calls, rounded up to a power of two. */
 const SLOTS = 128;
 
+/**
+ * j of a step of `turn`: the turn, with `EXTRA_STEP` set when a failed tool `added` the step.
+ *
+ * Written without a branch on purpose, like the session driver's other rare paths: code the
+ * optimizing compiler never saw run (an added step is ~1 in 100) is compiled as a deopt, so
+ * the first added step after the event handlers are optimized throws their code away and
+ * they are compiled again.
+ */
+export function stepKey(turn: number, added: boolean): number {
+  return turn | (added ? EXTRA_STEP : 0);
+}
+
 export class SessionPlan {
   private readonly turnsDist: CountDistribution;
   private readonly callsDist: CountDistribution;
@@ -31,9 +43,11 @@ export class SessionPlan {
   private readonly thinkDist: Distribution;
   private readonly userDist: Distribution;
   private readonly completionDist: Distribution;
-  private readonly errorDist: Distribution;
-  /** Result-token distribution by tool index. */
-  private readonly resultDist: readonly Distribution[];
+  /**
+   * The tokens a tool call returns: at 2 x tool its result's, at 2 x tool + 1 its error's. The
+   * same reads whether the call failed or not (see `stepKey` for why).
+   */
+  private readonly returnedDist: readonly Distribution[];
   private readonly toolCumulative: Float64Array;
   /** Counts: turns, calls per turn, batch sizes, tool picks. */
   private readonly counts: KeyedUniform;
@@ -56,8 +70,8 @@ export class SessionPlan {
     this.thinkDist = makeDistribution(sessions.thinkTime);
     this.userDist = makeDistribution(scenario.workload.tokens.input);
     this.completionDist = makeDistribution(scenario.workload.tokens.output);
-    this.errorDist = makeDistribution(sessions.toolErrorTokens);
-    this.resultDist = tools.map((tool) => makeDistribution((sessions.toolResultTokens[tool] ?? sessions.toolResultTokens.default)!));
+    const errorDist = makeDistribution(sessions.toolErrorTokens);
+    this.returnedDist = tools.flatMap((tool) => [makeDistribution((sessions.toolResultTokens[tool] ?? sessions.toolResultTokens.default)!), errorDist]);
     this.toolCumulative = cumulative(Object.values(scenario.workload.tools));
     this.toolCount = tools.length;
     this.retrySame = sessions.onToolError.retrySame;
@@ -106,7 +120,7 @@ export class SessionPlan {
   /** Tokens the call in `slot` of a batch returns to the conversation: its result, or its error. */
   resultTokens(tool: number, failed: boolean, session: number, j: number, step: number, slot: number): number {
     const u = this.tokens.at(session, j, step * SLOTS + 1 + slot);
-    return roundTokens(failed ? this.errorDist.quantile(u) : this.resultDist[tool]!.quantile(u));
+    return roundTokens(this.returnedDist[2 * tool + (failed ? 1 : 0)]!.quantile(u));
   }
 
   /** Whether the model calls the failed tool of `slot` again (probability `retrySame`). */
