@@ -92,6 +92,9 @@ export function accepts(p: Phase, kind: EventKind): boolean {
   return (ACCEPTS[p]! & (1 << kind)) !== 0;
 }
 
+/** A request's target list before routing: one shared empty list, so releasing a request allocates nothing. */
+const NO_TARGETS: readonly number[] = Object.freeze([]);
+
 /**
  * The mutable state of one user request while it is in the system. Objects are pooled
  * and reused by slot, so a 10M-request run allocates only as many as are ever in flight
@@ -119,7 +122,7 @@ export class RequestState implements Pooled {
   /** Holds a backpressure slot that must be handed back when it ends. */
   holdsSlot = false;
   /** Ordered model ids to try: the routed model first, then fallbacks. */
-  targets: readonly number[] = [];
+  targets: readonly number[] = NO_TARGETS;
   targetPosition = 0;
   /** The target of the call in flight (a model id, or models + tool index). */
   target = 0;
@@ -172,7 +175,7 @@ export class RequestState implements Pooled {
   /** Clears per-request fields for reuse (generation is kept and bumped by the pool). */
   reset(): void {
     this.phase = Phase.Arrived;
-    this.targets = [];
+    this.targets = NO_TARGETS;
     this.targetPosition = 0;
     this.attempt = 0;
     // A plain loop: cheaper than TypedArray.fill for the handful of targets a scenario has.
