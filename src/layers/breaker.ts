@@ -196,19 +196,23 @@ export class CircuitBreaker {
       case 'open':
         return;
       case 'half-open':
-        if (permit !== Permit.Probe) return;
-        if (!success || slow) {
-          this.reopenCount++;
-          this.toOpen(this.clock.now());
-          return;
-        }
-        if (state.probesInFlight > 0) state.probesInFlight--;
-        state.probeSuccesses++;
-        if (state.probeSuccesses >= this.halfOpenProbes) this.toClosed(this.clock.now());
+        if (permit === Permit.Probe) this.onProbeResult(state, success && !slow);
         return;
       default:
         assertNever(state);
     }
+  }
+
+  /** A probe's result while half-open (kept out of `onResult`, whose closed case runs for nearly every call). */
+  private onProbeResult(state: HalfOpenState, healthy: boolean): void {
+    if (!healthy) {
+      this.reopenCount++;
+      this.toOpen(this.clock.now());
+      return;
+    }
+    if (state.probesInFlight > 0) state.probesInFlight--;
+    state.probeSuccesses++;
+    if (state.probeSuccesses >= this.halfOpenProbes) this.toClosed(this.clock.now());
   }
 
   private toOpen(nowMs: number): void {
