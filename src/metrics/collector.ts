@@ -29,7 +29,7 @@ export interface LatencyRecorder {
 /**
  * Above this many entities of one kind (models, tenants, tools), their breakdown rows keep
  * latency in a `CompactLatencyHistogram` (2 significant digits, a few KB once used) instead
- * of the 3-digit HDR one (~190 KB once used): a thousand tenants then cost megabytes, not
+ * of the 3-digit HDR one (~95 KB once used): a thousand tenants then cost megabytes, not
  * hundreds. At or below it nothing changes, so every bundled scenario reports as before.
  */
 export const COMPACT_BREAKDOWN_ABOVE = 32;

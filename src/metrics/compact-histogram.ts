@@ -1,6 +1,6 @@
 /**
  * A small streaming latency histogram for breakdowns over many entities (hundreds of
- * tenants or models), where `LatencyHistogram`'s 3-digit HDR layout (~190 KB once used)
+ * tenants or models), where `LatencyHistogram`'s 3-digit HDR layout (~95 KB once used)
  * would cost too much each. Same log-linear layout as HDR, at 2 significant digits: 128
  * sub-buckets per power of two, so a percentile is within 1/128 (0.8%) of the true value.
  * The counts array is allocated on the first value and grows only as far as the largest

@@ -93,6 +93,22 @@ describe('LatencyHistogram', () => {
     expect(bySlot.buckets()).toEqual(direct.buckets());
   });
 
+  it('answers the same after its 32-bit counts widen to doubles (at a small limit here, 2^32 - 1 in a run)', () => {
+    const random = seedrandom('widen');
+    const values = [...Array.from({ length: 5_000 }, () => Math.exp(random() * 12 - 2)), 3e7, 0.0001];
+    const narrow = new LatencyHistogram();
+    const widened = new LatencyHistogram(100);
+    values.forEach((v, i) => {
+      narrow.record(v);
+      if (i % 2 === 0) widened.record(v);
+      else widened.recordAt(fastSlotOf(v), v);
+    });
+    for (const p of [0, 10, 50, 95, 99.99, 100]) expect(widened.percentileMs(p)).toBe(narrow.percentileMs(p));
+    expect([widened.count, widened.meanMs, widened.maxMs]).toEqual([narrow.count, narrow.meanMs, narrow.maxMs]);
+    expect(widened.buckets()).toEqual(narrow.buckets());
+    expect(widened.bytes).toBe(2 * narrow.bytes);
+  });
+
   it('reports zeros when empty', () => {
     const h = new LatencyHistogram();
     expect(h.percentileMs(95)).toBe(0);
