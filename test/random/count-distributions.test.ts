@@ -23,6 +23,23 @@ describe('count distributions', () => {
     expect(new GeometricCount(1).quantile(0.999999)).toBe(1);
   });
 
+  it('a geometric count is what the log formula gives for every u, the draws answered as 1 without it included (1M keyed draws, and u packed around the edge u = h)', () => {
+    const formula = (g: GeometricCount, u: number) => 1 + Math.floor(Math.log1p(-u) / Math.log1p(-g.stop));
+    const u = new RandomStreams(11).keyed('geometric-edge');
+    const differ: number[] = [];
+    for (const mean of [1.0001, 1.07, 2, 3.95, 7.75, 1000]) {
+      const g = new GeometricCount(mean);
+      const check = (x: number) => {
+        if (g.quantile(x) !== formula(g, x)) differ.push(x);
+      };
+      for (let i = 0; i < 1_000_000 / 6; i++) check(u.at(i, mean, 0));
+      // Around the edge, down to neighbouring doubles.
+      for (let d = -1e-6; d <= 1e-6; d += 1e-9) check(g.stop + d);
+      for (const x of [g.stop, g.stop * (1 - 1e-9), g.stop * (1 - 2e-9), g.stop * (1 + 1e-16), g.stop * (1 - 1e-16)]) check(x);
+    }
+    expect(differ).toEqual([]);
+  });
+
   it('a geometric sample of 200,000 has mean 3.95 within 4 standard errors (sd = sqrt(1 - h)/h)', () => {
     const g = new GeometricCount(3.95);
     const u = new RandomStreams(7).keyed('geometric');
