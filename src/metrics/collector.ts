@@ -1,6 +1,7 @@
 import { CompactLatencyHistogram } from './compact-histogram.js';
 import { fastSlotOf, LatencyHistogram } from './latency-histogram.js';
 import { Timeline } from './timeline.js';
+import { startAsDoubles } from './double-fields.js';
 
 /** How a user request ended. Exactly one per request. */
 export const RequestOutcome = {
@@ -48,6 +49,8 @@ export class GroupStats {
     compact = false,
   ) {
     this.latency = compact ? new CompactLatencyHistogram() : new LatencyHistogram();
+    // Token totals pass 2^31 mid-run; costs are fractions (src/metrics/double-fields.ts).
+    startAsDoubles(this, ['costUsd', 'tokens']);
   }
 }
 
@@ -107,6 +110,9 @@ export class MetricsCollector {
     this.byTenant = groups(tenantNames);
     this.byTier = groups(['trivial', 'standard', 'complex']);
     this.byTool = groups(toolNames);
+    // Token totals pass 2^31 mid-run (a session scenario's after ~30K calls) and money is
+    // fractional: settled as doubles now, not when the handlers are optimized (double-fields.ts).
+    startAsDoubles(this, ['billedTokens', 'wastedTokens', 'costUsd', 'cacheSavingsUsd']);
   }
 
   /** A request arrived (before any capacity check). */
