@@ -1,3 +1,5 @@
+import { startAsDoubles } from './double-fields.js';
+
 /** HDR layout at 3 significant digits: 2048 sub-buckets, half of them 2^10. */
 const SUB_BUCKET_HALF_MAGNITUDE = 10;
 const SUB_BUCKET_HALF_COUNT = 1 << SUB_BUCKET_HALF_MAGNITUDE;
@@ -47,7 +49,11 @@ export class LatencyHistogram {
   private n = 0;
 
   /** `narrowCountLimit`: how many values the 32-bit counts take before they widen (2^32 - 1; smaller only in tests). */
-  constructor(private narrowCountLimit = UINT32_MAX) {}
+  constructor(private narrowCountLimit = UINT32_MAX) {
+    // The largest value passes 2^31 (a session longer than 36 minutes) mid-run; the sum is
+    // fractional: settled as doubles before any code is optimized (double-fields.ts).
+    startAsDoubles(this, ['maxRecordedUs', 'sumMs']);
+  }
 
   record(latencyMs: number): void {
     // `fastSlotOf` written out: one histogram recording alone stays one small function.
