@@ -109,6 +109,11 @@ for (const file of Object.keys(outputs)) {
     if (!existsSync(target)) missing.push(`${relative(root, path)}: new URL('${m[1]}') -> ${relative(root, target)} does not exist`);
   }
 }
+// A dynamic import() left in cli.cjs (a built-in, say) fails at run time: node:vm gives a
+// script compiled with a code cache no module loader. Built-ins are imported statically.
+const cliText = readFileSync(join(chunks, 'cli.cjs'), 'latin1');
+const dynamicImport = /\bimport\(\s*["'`]/.exec(cliText);
+if (dynamicImport) missing.push(`dist/cli/chunks/cli.cjs: a dynamic import() at offset ${dynamicImport.index} (${cliText.slice(dynamicImport.index, dynamicImport.index + 40)}); import it statically`);
 // src/cli/boot.ts reads the bundle as latin1, which is the same string only for ASCII.
 const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(join(chunks, 'cli.cjs'), 'latin1'));
 if (nonAscii) missing.push(`dist/cli/chunks/cli.cjs: a byte above 0x7f at offset ${nonAscii.index} (the bundle must be ASCII: esbuild's charset option)`);

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** What the bundle's CommonJS module exports (src/cli/cli.ts). */
 export interface BundledCli {
@@ -48,9 +48,9 @@ export function loadBundle(bundleUrl: URL): { cli: BundledCli; script: Script; c
   }
   const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, {
     filename: file,
+    // No dynamic import() may be left in the bundle: Node 20 gives a script compiled with a
+    // code cache no module loader (scripts/bundle.mjs fails the build on one).
     cachedData,
-    // A dynamic import() left in the bundle (a built-in) resolves as in any module.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} as BundledCli };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { parseCsvRow, parseJsonRecord, splitCsvLine, type ParsedRecord } from './formats.js';
+import { open } from 'node:fs/promises';
 
 /** A record longer than this (one agent session on one line can be large) is skipped, not buffered. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -74,7 +75,6 @@ export async function* readTelemetryFile(file: string): AsyncGenerator<ReadItem>
 }
 
 async function startsWithGzipMagic(file: string): Promise<boolean> {
-  const { open } = await import('node:fs/promises');
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(2);
